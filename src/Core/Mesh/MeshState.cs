@@ -8,7 +8,7 @@ namespace WgIsolate.Core.Mesh;
 /// re-plans only the instances whose peer lists can change — the app's own and those of the apps it has (or had)
 /// mutual consent with — so the work follows the size of the change, not of the cluster. Output is sorted and
 /// deterministic: the same inputs give the same specs in any order of updates (a property test holds it to
-/// equality with a full <see cref="Build"/>).
+/// equality with a full <see cref="Build"/>). Specs handed out share peer entries between instances: read-only.
 /// </summary>
 public sealed class MeshState
 {
@@ -171,16 +171,17 @@ public sealed class MeshState
             RemoveInstances(previous, keep: app.Instances.Select(i => (i.Name, i.Node)).ToHashSet(), touched);
         }
 
-        foreach (var instance in app.Instances)
+        foreach (var (instance, spec) in planner.PlanApp(app, apps))
         {
             InstancesPlanned++;
-            if (!nodes.TryGetValue(instance.Node, out var interfaces))
+            var node = instance.Node;
+            if (!nodes.TryGetValue(node, out var interfaces))
             {
-                nodes[instance.Node] = interfaces = new SortedDictionary<string, NodeInterfaceSpec>(StringComparer.Ordinal);
+                nodes[node] = interfaces = new SortedDictionary<string, NodeInterfaceSpec>(StringComparer.Ordinal);
             }
 
-            interfaces[InstanceKey(app.Ref, instance.Name)] = planner.Plan(app, instance, apps);
-            touched?.Add(instance.Node);
+            interfaces[InstanceKey(app.Ref, spec.Instance)] = spec;
+            touched?.Add(node);
         }
     }
 

@@ -10,7 +10,9 @@ public static class PeerConsent
 
     public static IEnumerable<AppReference> Listed(MeshApp app) => app.Spec.Peers.Select(p => Resolve(app.Ref, p)).Distinct();
 
-    public static bool Lists(MeshApp app, AppReference other) => Listed(app).Contains(other);
+    // Called for every pair the mesh considers: compare in place rather than build references.
+    public static bool Lists(MeshApp app, AppReference other) =>
+        app.Spec.Peers.Any(p => p.Name == other.Name && (p.Namespace ?? app.Ref.Namespace) == other.Namespace);
 
     public static IReadOnlyList<PeerStatus> States(MeshApp app, IReadOnlyDictionary<AppReference, MeshApp> apps) =>
         Listed(app)
