@@ -1,0 +1,18 @@
+namespace WgIsolate.Datapath.Netlink.Protocol;
+
+/// <summary>A received message: its header and the bytes after it (family header + attributes).</summary>
+public readonly record struct NetlinkMessage(NetlinkHeader Header, ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>Attributes that follow a family header of <paramref name="familyHeaderSize"/> bytes.</summary>
+    public AttributeReader Attributes(int familyHeaderSize)
+    {
+        var aligned = Alignment.Align4(familyHeaderSize);
+        if (Payload.Length < aligned)
+        {
+            throw new NetlinkProtocolException(
+                $"message type {Header.Type} has {Payload.Length} payload bytes, shorter than its {familyHeaderSize}-byte header");
+        }
+
+        return new AttributeReader(Payload.Span[aligned..]);
+    }
+}
