@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using WgIsolate.Datapath.Interop;
+using WgIsolate.Datapath.Namespaces;
 using WgIsolate.Datapath.Netlink.Protocol;
 
 namespace WgIsolate.Datapath.Netlink;
@@ -31,8 +32,15 @@ public sealed class NetlinkSocket : IDisposable
 
     public uint PortId => transport.PortId;
 
-    /// <summary>Opens a socket in the calling thread's netns (see NetworkNamespace for another one).</summary>
+    /// <summary>Opens a socket in the calling thread's netns.</summary>
     public static NetlinkSocket Open(NetlinkProtocol protocol) => new(SocketTransport.Open(protocol), protocol);
+
+    /// <summary>
+    /// A socket inside <paramref name="netns"/>: a netlink socket belongs forever to the namespace of the thread that
+    /// created it, so it is created once on a switched thread and then used from any thread (reference §2.9.1).
+    /// </summary>
+    public static NetlinkSocket OpenIn(NetnsHandle netns, NetlinkProtocol protocol) =>
+        new(NetnsThread.Run(netns, () => SocketTransport.Open(protocol)), protocol);
 
     /// <summary>
     /// Sends a non-dump request and waits for its ACK (the socket always sets NLM_F_ACK so every request has exactly
