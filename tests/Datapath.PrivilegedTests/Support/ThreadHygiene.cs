@@ -6,8 +6,12 @@ public static class ThreadHygiene
     public static void AssertEveryThreadInHostNamespace()
     {
         var host = new FileInfo("/proc/self/ns/net").LinkTarget;
-        var strays = Directory.GetDirectories("/proc/self/task")
+        Assert.StartsWith("net:[", host);
+        var threads = Directory.GetDirectories("/proc/self/task")
             .Select(task => (Task: Path.GetFileName(task), Netns: TryReadNetns(task)))
+            .ToList();
+        Assert.Contains(threads, entry => entry.Netns == host);
+        var strays = threads
             .Where(entry => entry.Netns is not null && entry.Netns != host)
             .Select(entry => $"thread {entry.Task} in {entry.Netns}")
             .ToList();
