@@ -30,8 +30,7 @@ public class GenericFamilyTests
                 .String(GenericMessages.ControllerAttributeFamilyName, "wireguard")
                 .U16(GenericMessages.ControllerAttributeFamilyId, 0x1d)
                 .ToArray();
-            new NetlinkHeader((uint)reply.Length, 16, MessageFlags.None, FakeKernel.SequenceOf(request), FakeKernel.Port).Write(reply);
-            return [FakeKernel.Concat(reply, FakeKernel.Ack(request))];
+            return [FakeKernel.Concat(FakeKernel.ReplyTo(request, reply), FakeKernel.Ack(request))];
         });
         using var socket = new NetlinkSocket(kernel, NetlinkProtocol.Generic);
 

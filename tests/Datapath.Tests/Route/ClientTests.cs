@@ -14,12 +14,7 @@ public class ClientTests
     public void CreateWireGuard_KernelSaysUnknownDeviceType_ThrowsKernelWireGuardUnavailable()
     {
         var captured = Hex.Parse(CapturedReplies.UnknownDeviceType);
-        var kernel = new FakeKernel(request =>
-        {
-            var reply = (byte[])captured.Clone();
-            new NetlinkHeader((uint)reply.Length, MessageType.Error, MessageFlags.AckTlvs, FakeKernel.SequenceOf(request), FakeKernel.Port).Write(reply);
-            return [reply];
-        });
+        var kernel = new FakeKernel(request => [FakeKernel.ReplyTo(request, captured)]);
         using var rt = new RouteNetlink(new NetlinkSocket(kernel, NetlinkProtocol.Route));
 
         var error = Assert.Throws<KernelWireGuardUnavailableException>(() => rt.Links.CreateWireGuard("wgx"));
@@ -76,8 +71,7 @@ public class ClientTests
                 .Attribute(RouteAttribute.Destination, [10, 60, 0, 0])
                 .U32(RouteAttribute.OutputInterface, 0x60)
                 .ToArray();
-            new NetlinkHeader((uint)route.Length, RouteMessageType.NewRoute, MessageFlags.Multi, seq, FakeKernel.Port).Write(route);
-            return [FakeKernel.Concat(route, FakeKernel.Done(seq))];
+            return [FakeKernel.Concat(FakeKernel.ReplyTo(request, route), FakeKernel.Done(seq))];
         });
         using var rt = new RouteNetlink(new NetlinkSocket(kernel, NetlinkProtocol.Route));
 
@@ -106,8 +100,7 @@ public class ClientTests
             .WriteStruct(new InterfaceInfoHeader { Index = 0x60, Flags = flags })
             .String(LinkAttribute.IfName, "va0")
             .ToArray();
-        new NetlinkHeader((uint)reply.Length, RouteMessageType.NewLink, MessageFlags.None, FakeKernel.SequenceOf(request), FakeKernel.Port).Write(reply);
-        return reply;
+        return FakeKernel.ReplyTo(request, reply);
     }
 
     /// <summary>GETLINK gets the link and an ACK; anything else just an ACK.</summary>

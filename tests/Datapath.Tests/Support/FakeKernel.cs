@@ -44,6 +44,15 @@ public sealed class FakeKernel(Func<byte[], IEnumerable<byte[]>> answer) : INetl
         return bytes;
     }
 
+    /// <summary>A message built with MessageWriter, stamped as the answer to <paramref name="request"/>.</summary>
+    public static byte[] ReplyTo(byte[] request, byte[] message)
+    {
+        var reply = (byte[])message.Clone();
+        var header = NetlinkHeader.Read(reply);
+        (header with { Sequence = SequenceOf(request), PortId = Port }).Write(reply);
+        return reply;
+    }
+
     /// <summary>The kernel's success ACK: error 0 and the request's header echoed, CAPPED.</summary>
     public static byte[] Ack(byte[] request, uint port = Port)
     {

@@ -14,30 +14,7 @@ public static class NetnsThread
 {
     public const string CurrentThreadNamespacePath = "/proc/thread-self/ns/net";
 
-    public static T Run<T>(NetnsHandle netns, Func<T> action)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = RunSwitched(netns, action);
-            }
-            catch (Exception e)
-            {
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "netns worker",
-        };
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return result;
-    }
+    public static T Run<T>(NetnsHandle netns, Func<T> action) => OnNewThread("netns worker", () => RunSwitched(netns, action));
 
     public static void Run(NetnsHandle netns, Action action) => Run(netns, () =>
     {
@@ -46,39 +23,19 @@ public static class NetnsThread
     });
 
     /// <summary>Runs on a fresh thread inside a brand-new, anonymous namespace (used to create named ones).</summary>
-    internal static T RunInNewNamespace<T>(Func<T> action)
+    internal static T RunInNewNamespace<T>(Func<T> action) => OnNewThread("netns creator", () =>
     {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
+        using var original = OpenCurrentThreadNamespace();
+        NamespaceCalls.UnshareNetworkNamespace();
+        try
         {
-            try
-            {
-                using var original = OpenCurrentThreadNamespace();
-                NamespaceCalls.UnshareNetworkNamespace();
-                try
-                {
-                    result = action();
-                }
-                finally
-                {
-                    Restore(original);
-                }
-            }
-            catch (Exception e)
-            {
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-        })
+            return action();
+        }
+        finally
         {
-            IsBackground = true,
-            Name = "netns creator",
-        };
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return result;
-    }
+            Restore(original);
+        }
+    });
 
     /// <summary>/proc/self is the thread-group leader; only thread-self names this thread's namespace.</summary>
     internal static NetnsHandle OpenCurrentThreadNamespace() =>
@@ -108,6 +65,32 @@ public static class NetnsThread
                 netns.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>A dedicated OS thread, joined synchronously; its exception is rethrown here with its stack.</summary>
+    private static T OnNewThread<T>(string name, Func<T> body)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = body();
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
     }
 
     private static void Restore(NetnsHandle original)
