@@ -52,6 +52,19 @@ public class LinkTests : KernelTest
     }
 
     [PrivilegedFact]
+    public void InterfaceSysctl_IsWrittenWhereTheInterfaceLives()
+    {
+        a.Links.CreateVethPair("va0", "vb0", netnsB);
+        var path = Sysctl.InterfacePathOf("ipv6", "va0", "accept_dad");
+
+        Sysctl.Write(netnsA, path, "0");
+
+        Assert.Equal("0", Sysctl.Read(netnsA, path));
+        Assert.False(File.Exists(path));
+        Assert.Throws<ErrnoException>(() => Sysctl.Read(netnsB, path));
+    }
+
+    [PrivilegedFact]
     public void MoveToNetns_LinkLeavesSourceAndAppearsInTarget()
     {
         a.Links.CreateVethPair("va0", "va1", peerNetns: null);

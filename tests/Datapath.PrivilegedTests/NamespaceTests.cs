@@ -23,6 +23,29 @@ public class NamespaceTests : KernelTest
     }
 
     [PrivilegedFact]
+    public void NamespaceMadeByIpNetnsAdd_IsListedOpenableAndDeletable()
+    {
+        var name = UniqueName("ip");
+        Ip.Run("ip", $"netns add {name}");
+        try
+        {
+            Assert.Contains(name, NamedNetworkNamespaces.List());
+            using (var netns = NamedNetworkNamespaces.Open(name))
+            using (var rt = RouteNetlink.OpenIn(netns))
+            {
+                Assert.Equal("lo", Assert.Single(rt.Links.List()).Name);
+            }
+
+            Assert.True(NamedNetworkNamespaces.Delete(name));
+            Assert.DoesNotContain(name, Ip.Run("ip", "netns list"));
+        }
+        finally
+        {
+            Ip.TryRun("ip", $"netns del {name}");
+        }
+    }
+
+    [PrivilegedFact]
     public void Create_IsAFreshNamespaceWithOnlyLoopbackDown()
     {
         var name = CreateNamespace("n");
