@@ -52,6 +52,12 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             code = error.Code;
             await WriteJsonAsync(context, error.Code, error.ToStatus());
         }
+        catch (Exception bug) when (bug is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A defect of the double, not an API answer: say so in the Status so the failing test shows why.
+            code = 500;
+            await WriteJsonAsync(context, 500, new ApiError(500, "InternalError", $"API server double failed: {bug}").ToStatus());
+        }
         finally
         {
             if (verb != "watch")

@@ -90,7 +90,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             metadata["creationTimestamp"] = Timestamp();
             if (kind.TracksGeneration)
             {
-                metadata["generation"] = 1;
+                metadata["generation"] = 1L;
             }
             metadata["resourceVersion"] = Next();
             bucket[Key(ns, name)] = obj;
@@ -134,7 +134,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
                 // Finalizers hold the object: deletion only marks it; removing the last finalizer completes it.
                 var marked = old.DeepClone().AsObject();
                 marked["metadata"]!["deletionTimestamp"] = Timestamp();
-                marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
+                marked["metadata"]!["deletionGracePeriodSeconds"] = 0L;
                 return Store(kind, ns, name, old, marked);
             }
             var gone = old.DeepClone().AsObject();
@@ -174,7 +174,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             Validate(kind, name, next);
             if (kind.TracksGeneration && !JsonNode.DeepEquals(WithoutMetadataAndStatus(old), WithoutMetadataAndStatus(next)))
             {
-                next["metadata"]!["generation"] = ((long?)old["metadata"]!["generation"] ?? 0) + 1;
+                next["metadata"]!["generation"] = (old["metadata"]!["generation"]?.GetValue<long>() ?? 0) + 1;
             }
             return Store(kind, ns, name, old, next);
         }
