@@ -96,7 +96,7 @@ public sealed class WatchTests
     }
 
     [Fact]
-    public async Task WatchFromACompactedResourceVersion_GetsAnError410_AndListFromItGets410()
+    public async Task WatchFromACompactedResourceVersion_GetsAnError410_AndAnExactListFromItGets410()
     {
         await using var api = await ApiDouble.StartAsync(historyLimit: 2);
         var client = api.CreateClient();
@@ -109,13 +109,15 @@ public sealed class WatchTests
         await using var watch = WatchConfigMaps(client, old.Metadata.ResourceVersion);
         var events = await watch.ClosedAsync();
         var list = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync(
-            "default", resourceVersion: old.Metadata.ResourceVersion, resourceVersionMatch: "NotOlderThan"));
+            "default", resourceVersion: old.Metadata.ResourceVersion, resourceVersionMatch: "Exact"));
+        var notOlderThan = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: old.Metadata.ResourceVersion);
 
         Assert.Empty(events);
         var error = Assert.IsType<KubernetesException>(Assert.Single(watch.Errors));
         Assert.Equal(410, error.Status.Code);
         Assert.Equal("Expired", error.Status.Reason);
         Assert.Equal(System.Net.HttpStatusCode.Gone, list.Response.StatusCode);
+        Assert.Equal(4, notOlderThan.Items.Count);
     }
 
     [Fact]
@@ -135,5 +137,22 @@ public sealed class WatchTests
 
         Assert.Equal([WatchEventType.Added, WatchEventType.Modified, WatchEventType.Deleted],
             (await watch.NextAsync(3)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task ExactList_ReturnsTheStateAsOfThatResourceVersion()
+    {
+        await using var api = await ApiDouble.StartAsync();
+        var client = api.CreateClient();
+        var a = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a", "old"), "default");
+        a.Data["k"] = "new";
+        await client.CoreV1.ReplaceNamespacedConfigMapAsync(a, "a", "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("b"), "default");
+
+        var then = await client.CoreV1.ListNamespacedConfigMapAsync("default",
+            resourceVersion: a.Metadata.ResourceVersion, resourceVersionMatch: "Exact");
+
+        Assert.Equal(a.Metadata.ResourceVersion, then.Metadata.ResourceVersion);
+        Assert.Equal([("a", "old")], then.Items.Select(c => (c.Metadata.Name, c.Data["k"])));
     }
 }

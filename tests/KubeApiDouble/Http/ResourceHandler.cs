@@ -75,7 +75,8 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             case "get":
                 return (200, store.Get(kind, ns, name!));
             case "list":
-                var (items, rv) = store.List(kind, ns, Labels(request), Fields(request, kind), ResourceVersion(request));
+                var exact = request.Query["resourceVersionMatch"] == "Exact" ? ResourceVersion(request) : null;
+                var (items, rv) = store.List(kind, ns, Labels(request), Fields(request, kind), exact);
                 return (200, new JsonObject
                 {
                     ["kind"] = kind.ListKind,
