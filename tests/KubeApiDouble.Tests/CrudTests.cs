@@ -2,17 +2,12 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using WgIsolate.KubeApiDouble.Tests.Support;
+using static WgIsolate.KubeApiDouble.Tests.Support.ConfigMaps;
 
 namespace WgIsolate.KubeApiDouble.Tests;
 
 public sealed class CrudTests
 {
-    private static V1ConfigMap ConfigMap(string name, string value) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name },
-        Data = new Dictionary<string, string> { ["k"] = value },
-    };
-
     [Fact]
     public async Task Create_Get_Replace_Delete_RoundTripsWithIncreasingResourceVersions()
     {

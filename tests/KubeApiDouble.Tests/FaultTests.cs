@@ -2,13 +2,12 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using WgIsolate.KubeApiDouble.Tests.Support;
+using static WgIsolate.KubeApiDouble.Tests.Support.ConfigMaps;
 
 namespace WgIsolate.KubeApiDouble.Tests;
 
 public sealed class FaultTests
 {
-    private static V1ConfigMap ConfigMap(string name) => new() { Metadata = new V1ObjectMeta { Name = name } };
-
     [Fact]
     public async Task DropWatchesAfterEvents_ClosesEachWatchAfterThatManyEvents()
     {

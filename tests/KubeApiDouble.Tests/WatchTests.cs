@@ -2,17 +2,12 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using WgIsolate.KubeApiDouble.Tests.Support;
+using static WgIsolate.KubeApiDouble.Tests.Support.ConfigMaps;
 
 namespace WgIsolate.KubeApiDouble.Tests;
 
 public sealed class WatchTests
 {
-    private static V1ConfigMap ConfigMap(string name, string value = "1", Dictionary<string, string>? labels = null) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, Labels = labels },
-        Data = new Dictionary<string, string> { ["k"] = value },
-    };
-
     internal static WatchRecorder<V1ConfigMap> WatchConfigMaps(IKubernetes client, string? resourceVersion = null,
         bool bookmarks = false, string? labelSelector = null) =>
         WatchRecorder<V1ConfigMap>.Start((onError, token) => client.CoreV1.WatchListNamespacedConfigMapAsync("default",
