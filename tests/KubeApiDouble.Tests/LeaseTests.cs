@@ -58,8 +58,9 @@ public sealed class LeaseTests
     private static LeaderElector Elector(IKubernetes client, string identity) =>
         new(new LeaderElectionConfig(new LeaseLock(client, "default", "wgisolate-operator", identity))
         {
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            RenewDeadline = TimeSpan.FromSeconds(2),
+            // Generous against a loaded machine: the first leader must not lose the lease while the test looks.
+            LeaseDuration = TimeSpan.FromSeconds(15),
+            RenewDeadline = TimeSpan.FromSeconds(10),
             RetryPeriod = TimeSpan.FromMilliseconds(200),
         });
 }
