@@ -29,6 +29,21 @@ public readonly record struct InterfaceAddress
 
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
+    /// <summary>The network the address sits in, host bits cleared: fd00::1/64 is in fd00::/64.</summary>
+    public IPNetwork Network
+    {
+        get
+        {
+            var bytes = Address.GetAddressBytes();
+            for (var bit = PrefixLength; bit < bytes.Length * 8; bit++)
+            {
+                bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            }
+
+            return new IPNetwork(new IPAddress(bytes), PrefixLength);
+        }
+    }
+
     public static InterfaceAddress Parse(string text)
     {
         var slash = text.IndexOf('/');
