@@ -1,3 +1,4 @@
+using WgIsolate.Datapath.Convergence;
 using WgIsolate.Datapath.Interop;
 using WgIsolate.Datapath.Namespaces;
 using WgIsolate.Datapath.Netlink;
@@ -100,16 +101,28 @@ public class LinkTests : KernelTest
     }
 
     [PrivilegedFact]
-    public void EnsureAlias_MarksOwnerAndListOwnedFindsIt()
+    public void EnsureAlias_MarksOwnerVisiblyInDumpsAndToIp()
     {
         a.Links.CreateVethPair("va0", "vb0", netnsB);
 
-        Assert.True(a.Links.EnsureAlias("va0", OwnerAlias.For("demo/app")));
-        Assert.False(a.Links.EnsureAlias("va0", OwnerAlias.For("demo/app")));
+        Assert.True(a.Links.EnsureAlias("va0", LinkAliases.For("demo/app")));
+        Assert.False(a.Links.EnsureAlias("va0", LinkAliases.For("demo/app")));
 
         Assert.Equal("wgisolate:demo/app", a.Links.Get("va0").Alias);
         Assert.Equal("wgisolate:demo/app", Ip.Json(nameA, "link show va0")[0].GetProperty("ifalias").GetString());
-        Assert.Equal("demo/app", OwnerAlias.OwnerOf(Assert.Single(a.Links.ListOwned()).Alias));
+        var managed = Assert.Single(a.Links.List(), link => LinkAliases.IsManaged(link.Alias));
+        Assert.Equal("demo/app", LinkAliases.OwnerOf(managed.Alias));
+    }
+
+    [PrivilegedFact]
+    public void EnsureAlias_Empty_RemovesTheAlias()
+    {
+        a.Links.CreateVethPair("va0", "vb0", netnsB);
+        a.Links.EnsureAlias("va0", LinkAliases.For("demo/app"));
+
+        Assert.True(a.Links.EnsureAlias("va0", ""));
+
+        Assert.Null(a.Links.Get("va0").Alias);
     }
 
     [PrivilegedFact]

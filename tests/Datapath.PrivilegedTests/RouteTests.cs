@@ -50,6 +50,27 @@ public class RouteTests : VethBetweenNamespaces
     }
 
     [PrivilegedFact]
+    public void List_BothFamiliesAnyProtocol_MatchesIpRouteShowOfBothFamilies()
+    {
+        A.Routes.Ensure(new RouteSpec(IPNetwork.Parse("fd02::/64"), VethA));
+        A.Routes.Ensure(new RouteSpec(IPNetwork.Parse("10.60.0.0/16"), VethA));
+
+        // The fe80::/64 route appears asynchronously once the link-local address is configured after "up", so it
+        // is left out of the comparison.
+        var theirs = new[] { "-4", "-6" }
+            .SelectMany(flag => Ip.Json(NameA, $"{flag} route show table main").EnumerateArray())
+            .Select(r => r.GetProperty("dst").GetString()!)
+            .Select(dst => dst.Contains('/') ? dst : dst + (dst.Contains(':') ? "/128" : "/32"))
+            .Where(dst => dst != "fe80::/64")
+            .Order()
+            .ToList();
+        var ours = A.Routes.List(0).Select(r => r.Destination.ToString()).Where(dst => dst != "fe80::/64").Order().ToList();
+        Assert.Equal(theirs, ours);
+        Assert.Contains("10.60.0.0/16", ours);
+        Assert.Contains("fd02::/64", ours);
+    }
+
+    [PrivilegedFact]
     public void Ensure_IsIdempotentAndReplacesAChangedGateway()
     {
         var first = new RouteSpec(IPNetwork.Parse("10.60.0.0/16"), VethA, IPAddress.Parse("10.50.0.2"));

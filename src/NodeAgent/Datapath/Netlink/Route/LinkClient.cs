@@ -27,9 +27,6 @@ public sealed class LinkClient(NetlinkSocket socket)
     public IReadOnlyList<LinkInfo> List() =>
         socket.Dump(LinkMessages.Dump(), "RTM_GETLINK dump").Select(LinkInfo.Parse).ToList();
 
-    /// <summary>Links whose alias marks them as WgIsolate's (see <see cref="OwnerAlias"/>).</summary>
-    public IReadOnlyList<LinkInfo> ListOwned() => List().Where(link => OwnerAlias.OwnerOf(link.Alias) is not null).ToList();
-
     /// <summary>Throws <see cref="KernelWireGuardUnavailableException"/> when the kernel has no WireGuard.</summary>
     public LinkInfo CreateWireGuard(string name)
     {
