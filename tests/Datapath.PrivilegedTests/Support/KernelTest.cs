@@ -37,7 +37,27 @@ public abstract class KernelTest : IDisposable
         return resource;
     }
 
+    /// <summary>Cleanup a derived test needs before its namespaces go; runs even when the test failed.</summary>
+    protected virtual void CleanUp()
+    {
+    }
+
     public void Dispose()
+    {
+        try
+        {
+            CleanUp();
+        }
+        finally
+        {
+            DisposeResourcesAndNamespaces();
+        }
+
+        ThreadHygiene.AssertEveryThreadInHostNamespace();
+        GC.SuppressFinalize(this);
+    }
+
+    private void DisposeResourcesAndNamespaces()
     {
         foreach (var resource in Enumerable.Reverse(resources))
         {
@@ -48,8 +68,5 @@ public abstract class KernelTest : IDisposable
         {
             NamedNetworkNamespaces.Delete(name);
         }
-
-        ThreadHygiene.AssertEveryThreadInHostNamespace();
-        GC.SuppressFinalize(this);
     }
 }

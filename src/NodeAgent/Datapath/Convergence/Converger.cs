@@ -10,8 +10,10 @@ namespace WgIsolate.Datapath.Convergence;
 /// object that is no longer desired. Level-triggered: it never remembers what it did last time, it reads the
 /// kernel each time, so a restart adopts what exists and a hand-made change is repaired on the next run.
 /// One app's failure is reported for that app and does not stop the others.
+/// Only owners under <paramref name="ownerScope"/> are managed (every owner when empty): one agent owns a host,
+/// but tests and several host-mode state directories must not collect each other's apps.
 /// </summary>
-public sealed class Converger(IDataplane dataplane)
+public sealed class Converger(IDataplane dataplane, string ownerScope = "")
 {
     // Sysctls every app namespace gets: binding low ports needs no privilege inside (the seed's setting), and
     // IPv6 duplicate address detection is off so addresses are usable at once (veths would stay tentative ~1 s).
@@ -31,7 +33,7 @@ public sealed class Converger(IDataplane dataplane)
 
     public ConvergeReport Converge(IReadOnlyList<AppNetwork> desired)
     {
-        DesiredSetValidator.Validate(desired);
+        DesiredSetValidator.Validate(desired, ownerScope);
         var results = desired.Select(ConvergeOne).ToList();
         var removed = new List<string>();
         var hostChanges = new ChangeLog();
@@ -305,7 +307,7 @@ public sealed class Converger(IDataplane dataplane)
         foreach (var netns in dataplane.ListNamespaces().Where(n => !wantedNamespaces.Contains(n)))
         {
             var lo = dataplane.ListLinks(netns).FirstOrDefault(l => l.Name == "lo");
-            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
             {
                 dataplane.DeleteNamespace(netns);
                 removed.Add($"namespace {netns} of {owner}");
@@ -314,7 +316,7 @@ public sealed class Converger(IDataplane dataplane)
 
         foreach (var link in dataplane.ListLinks(null))
         {
-            if (LinkAliases.OwnerOf(link.Alias) is { } owner && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(link.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
             {
                 dataplane.DeleteLink(null, link.Name);
                 removed.Add($"link {link.Name} of {owner}");
@@ -356,6 +358,8 @@ public sealed class Converger(IDataplane dataplane)
             yield return new NatSource(v4.App.Network, egress.HostInterface);
         }
     }
+
+    private bool InScope(string owner) => owner.StartsWith(ownerScope, StringComparison.Ordinal);
 
     private static bool IsLinkLocal(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv6LinkLocal;

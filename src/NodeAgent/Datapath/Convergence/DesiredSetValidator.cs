@@ -6,9 +6,11 @@ namespace WgIsolate.Datapath.Convergence;
 /// </summary>
 internal static class DesiredSetValidator
 {
-    public static void Validate(IReadOnlyList<AppNetwork> desired)
+    public static void Validate(IReadOnlyList<AppNetwork> desired, string ownerScope)
     {
         var problems = new List<string>();
+        problems.AddRange(desired.Where(a => !a.Owner.StartsWith(ownerScope, StringComparison.Ordinal))
+            .Select(a => $"{a.Owner} is outside the owner scope \"{ownerScope}\" this converger manages"));
         Unique(desired, a => [a.Owner], "owner", problems);
         Unique(desired, a => [a.Netns], "namespace", problems);
         Unique(desired, a => a.Egress is null ? [a.WireGuard.Name] : [a.WireGuard.Name, a.Egress.HostInterface], "host link name", problems);

@@ -44,6 +44,18 @@ public sealed class UapiClient(string socketDirectory = UapiClient.DefaultDirect
             throw new UapiException(device, $"cannot reach wireguard-go at {SocketPath(device)}: {ex.Message}");
         }
 
+        try
+        {
+            return Converse(socket, request);
+        }
+        catch (SocketException ex)
+        {
+            throw new UapiException(device, $"wireguard-go at {SocketPath(device)} broke off: {ex.Message}");
+        }
+    }
+
+    private static string Converse(Socket socket, string request)
+    {
         socket.Send(Encoding.ASCII.GetBytes(request));
         var response = new StringBuilder();
         var buffer = new byte[8192];

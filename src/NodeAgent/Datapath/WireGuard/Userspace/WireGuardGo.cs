@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 
 namespace WgIsolate.Datapath.WireGuard.Userspace;
 
@@ -8,8 +9,10 @@ namespace WgIsolate.Datapath.WireGuard.Userspace;
 /// supervise: the tunnel must outlive the agent (upgrades, restarts); a restarted agent finds it by its UAPI
 /// socket. wireguard-go exits by itself when its TUN is deleted, which is how a device is removed.
 /// </summary>
-public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-go")
+public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-go", string logDirectory = WireGuardGo.DefaultLogDirectory)
 {
+    public const string DefaultLogDirectory = "/run/wgisolate/wireguard-go";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     public static string? FindOnPath(string name = "wireguard-go") =>
@@ -22,31 +25,75 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
     {
         var path = FindOnPath(executable)
             ?? throw new UapiException(device, $"{executable} is not installed (Debian package wireguard-go); it is needed because this kernel has no WireGuard module");
-        var start = new ProcessStartInfo(path, [device])
+        RemoveStaleSocket(device);
+        Directory.CreateDirectory(logDirectory);
+        var log = Path.Combine(logDirectory, device + ".log");
+
+        // The daemon keeps the stdio it is given. Pipes to this process would kill it with SIGPIPE at its first
+        // log line once this process stops reading, so it gets /dev/null and a log file of its own.
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$1\" </dev/null >>\"$2\" 2>&1", path, device, log])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.Environment["LOG_LEVEL"] = "error";
         using var process = Process.Start(start) ?? throw new UapiException(device, $"could not start {path}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(StartTimeout) || process.ExitCode != 0)
         {
-            throw new UapiException(device, $"{path} {device} failed (exit {(process.HasExited ? process.ExitCode : "none: timed out")}): {error.Result.Trim()} {output.Result.Trim()}".TrimEnd());
+            throw new UapiException(device, $"{path} {device} failed (exit {(process.HasExited ? process.ExitCode : "none: timed out")}): {Tail(log)}");
         }
 
-        // The parent exits once the daemon is forked; the daemon then opens the UAPI socket.
+        // The parent creates the TUN and the socket file, hands both to the daemon and exits; the daemon then
+        // looks the TUN up by name in this namespace. Until it answers, moving the TUN away would kill it.
         var deadline = Stopwatch.StartNew();
-        while (!uapi.Exists(device))
+        while (!Answers(device))
         {
             if (deadline.Elapsed > StartTimeout)
             {
-                throw new UapiException(device, $"{path} started but {uapi.SocketPath(device)} did not appear within {StartTimeout.TotalSeconds} s");
+                throw new UapiException(device, $"{path} started but did not answer on {uapi.SocketPath(device)} within {StartTimeout.TotalSeconds} s: {Tail(log)}");
             }
 
             Thread.Sleep(10);
         }
     }
+
+    private bool Answers(string device)
+    {
+        if (!uapi.Exists(device))
+        {
+            return false;
+        }
+
+        try
+        {
+            uapi.Get(device);
+            return true;
+        }
+        catch (UapiException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A socket file nobody listens on is what a daemon that died leaves; it would fool the wait above.</summary>
+    private void RemoveStaleSocket(string device)
+    {
+        var path = uapi.SocketPath(device);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string Tail(string log) =>
+        File.Exists(log) ? string.Join(" ", File.ReadLines(log).TakeLast(5)).Trim() : "(no output)";
 }

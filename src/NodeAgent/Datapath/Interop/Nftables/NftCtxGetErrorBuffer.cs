@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace WgIsolate.Datapath.Interop.Nftables;
+
+internal static partial class Libnftables
+{
+    [LibraryImport(Library, EntryPoint = "nft_ctx_get_error_buffer")]
+    internal static partial nint NftCtxGetErrorBuffer(nint ctx);
+}
