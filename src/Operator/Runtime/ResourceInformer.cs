@@ -1,0 +1,184 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace WgIsolate.Operator.Runtime;
+
+/// <summary>What an informer tells its handlers. Old null: added; New null: deleted; Old == New: periodic resync.</summary>
+public delegate void ResourceEventHandler<in T>(T? oldObject, T? newObject) where T : class;
+
+/// <summary>Anything that must list once before controllers may reconcile.</summary>
+public interface IInformer
+{
+    string Resource { get; }
+    bool HasSynced { get; }
+
+    /// <summary>Completes once the first list has been stored and handed to the handlers.</summary>
+    Task Synced { get; }
+
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Keeps a <see cref="ResourceCache{T}"/> in step with the API server: list, then watch from the list's
+/// resourceVersion; resume from the last seen resourceVersion after a disconnect; list again after 410 Gone;
+/// restart a watch that stays silent past its timeout (watchdog); hand every object to the handlers again each
+/// resync period. Handlers run on the informer's loop and must be quick (they enqueue keys).
+/// </summary>
+public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IResourceSource<T> _source;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly List<ResourceEventHandler<T>> _handlers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _dispatchLock = new();
+
+    public ResourceInformer(IResourceSource<T> source, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null)
+    {
+        _source = source;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _random = random ?? Random.Shared;
+    }
+
+    public ResourceCache<T> Cache { get; } = new();
+    public string Resource => _source.Resource;
+    public bool HasSynced => _synced.Task.IsCompleted;
+    public Task Synced => _synced.Task;
+
+    /// <summary>The resourceVersion the next watch resumes from.</summary>
+    public string? LastResourceVersion { get; private set; }
+
+    public void AddHandler(ResourceEventHandler<T> handler)
+    {
+        lock (_dispatchLock) _handlers.Add(handler);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var resync = StartResyncLoop(cancellationToken);
+        var mustList = true;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (mustList)
+                {
+                    await ListAsync(cancellationToken);
+                    mustList = false;
+                }
+
+                await WatchAsync(LastResourceVersion!, cancellationToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ResourceExpiredException e)
+            {
+                // The history we would resume from is gone: only a fresh list restores a complete picture.
+                _logger.LogInformation("Watch of {Resource} expired at resourceVersion {ResourceVersion} ({Reason}); listing again",
+                    Resource, LastResourceVersion, e.Message);
+                mustList = true;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var delay = RetryDelay(failures);
+                _logger.LogWarning(e, "{Operation} of {Resource} failed ({Failures} in a row); retrying in {Delay}",
+                    mustList ? "List" : "Watch", Resource, failures, delay);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var listing = await _source.ListAsync(cancellationToken);
+        IReadOnlyList<CacheChange<T>> changes;
+        lock (_dispatchLock)
+        {
+            changes = Cache.Replace(listing.Items);
+            LastResourceVersion = listing.ResourceVersion;
+            foreach (var change in changes) Dispatch(change.Old, change.New);
+        }
+
+        _logger.LogDebug("Listed {Count} {Resource} at resourceVersion {ResourceVersion}", listing.Items.Count, Resource, listing.ResourceVersion);
+        _synced.TrySetResult();
+    }
+
+    private async Task WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        var timeout = _options.MinWatchTimeout + (_options.MaxWatchTimeout - _options.MinWatchTimeout) * _random.NextDouble();
+        var silenceLimit = timeout + _options.WatchdogGrace;
+        using var watchdog = new CancellationTokenSource(silenceLimit, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
+        try
+        {
+            await foreach (var e in _source.WatchAsync(resourceVersion, timeout, linked.Token).WithCancellation(linked.Token))
+            {
+                watchdog.CancelAfter(silenceLimit);
+                Apply(e);
+            }
+        }
+        catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Watch of {Resource} was silent for {Silence}; restarting it from resourceVersion {ResourceVersion}",
+                Resource, silenceLimit, LastResourceVersion);
+        }
+    }
+
+    private void Apply(ResourceWatchEvent<T> e)
+    {
+        var rv = e.Object.Metadata?.ResourceVersion;
+        lock (_dispatchLock)
+        {
+            switch (e.Type)
+            {
+                case WatchEventType.Added or WatchEventType.Modified:
+                    var old = Cache.Upsert(e.Object);
+                    if (old?.Metadata.ResourceVersion != rv) Dispatch(old, e.Object);
+                    break;
+                case WatchEventType.Deleted:
+                    Dispatch(Cache.Remove(ResourceKey.Of(e.Object)) ?? e.Object, null);
+                    break;
+                case WatchEventType.Bookmark:
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unexpected watch event {e.Type} for {Resource}.");
+            }
+
+            if (!string.IsNullOrEmpty(rv)) LastResourceVersion = rv;
+        }
+    }
+
+    private void Dispatch(T? oldObject, T? newObject)
+    {
+        foreach (var handler in _handlers) handler(oldObject, newObject);
+    }
+
+    private IDisposable StartResyncLoop(CancellationToken cancellationToken)
+    {
+        if (_options.ResyncPeriod <= TimeSpan.Zero) return _time.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return _time.CreateTimer(_ =>
+        {
+            if (cancellationToken.IsCancellationRequested || !HasSynced) return;
+            lock (_dispatchLock)
+            {
+                foreach (var obj in Cache.List()) Dispatch(obj, obj);
+            }
+        }, null, _options.ResyncPeriod, _options.ResyncPeriod);
+    }
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        var ticks = _options.InitialRetryDelay.Ticks * Math.Pow(2, Math.Min(failures - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, _options.MaxRetryDelay.Ticks));
+    }
+}
