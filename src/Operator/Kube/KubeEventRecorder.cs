@@ -6,12 +6,12 @@ namespace WgIsolate.Operator.Kube;
 
 /// <summary>
 /// Writes core/v1 Events. A level-triggered reconciler sees the same situation many times, so an event identical
-/// to the last one about the same object (same reason and message) is not written again.
+/// to one already written about the same object (same type, reason and message) is not written again.
 /// </summary>
 public sealed class KubeEventRecorder(IKubernetes client, TimeProvider time, ILogger<KubeEventRecorder> logger) : IEventRecorder
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, string> _lastByObject = [];
+    private readonly Dictionary<string, HashSet<string>> _writtenByObject = [];
 
     public Task NormalAsync(IKubernetesObject<V1ObjectMeta> about, string reason, string message, CancellationToken cancellationToken) =>
         RecordAsync(about, "Normal", reason, message, cancellationToken);
@@ -26,8 +26,8 @@ public sealed class KubeEventRecorder(IKubernetes client, TimeProvider time, ILo
         var fingerprint = $"{type}/{reason}/{message}";
         lock (_lock)
         {
-            if (_lastByObject.GetValueOrDefault(objectKey) == fingerprint) return;
-            _lastByObject[objectKey] = fingerprint;
+            if (!_writtenByObject.TryGetValue(objectKey, out var written)) _writtenByObject[objectKey] = written = [];
+            if (!written.Add(fingerprint)) return;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
