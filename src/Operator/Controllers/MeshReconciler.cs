@@ -2,6 +2,7 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Kube;
+using WgIsolate.Operator.Metrics;
 using WgIsolate.Operator.Runtime;
 
 namespace WgIsolate.Operator.Controllers;
@@ -20,6 +21,7 @@ public sealed class MeshReconciler(
     IPresharedKeyStore presharedKeys,
     MeshView view,
     Action<AppReference> requestApp,
+    OperatorMetrics metrics,
     ILogger<MeshReconciler> logger) : IReconciler
 {
     public static readonly ResourceKey Key = new(null, "mesh");
@@ -48,6 +50,9 @@ public sealed class MeshReconciler(
         }
 
         foreach (var app in view.Publish(plan.PeerStates)) requestApp(app);
+        var (allocatedSubnets, freeSubnets) = allocations.Capacity;
+        metrics.Subnets(allocatedSubnets, freeSubnets);
+        metrics.Instances(CountByState(input));
         logger.LogDebug("Mesh planned for {Apps} apps on {Nodes} nodes; wrote {Written} node specs", input.Apps.Count, plan.NodeSpecs.Count, written);
         return ReconcileResult.Done;
     }
@@ -83,7 +88,23 @@ public sealed class MeshReconciler(
         return new MeshInput(prefix, apps, addresses);
     }
 
-    private string? PublicKey(AppReference app, string instance, string nodeName) =>
+    private string? PublicKey(AppReference app, string instance, string nodeName) => Realised(app, instance, nodeName)?.PublicKey;
+
+    private NodeInterfaceStatus? Realised(AppReference app, string instance, string nodeName) =>
         cache.IsolatedNodes.Cache.Get(new ResourceKey(null, nodeName))?.Status?.Interfaces
-            .FirstOrDefault(i => i.App == app && i.Instance == instance)?.PublicKey;
+            .FirstOrDefault(i => i.App == app && i.Instance == instance);
+
+    private Dictionary<string, int> CountByState(MeshInput input)
+    {
+        var counts = InstanceStates.All.ToDictionary(s => s, _ => 0);
+        foreach (var app in input.Apps)
+        {
+            foreach (var instance in app.Instances)
+            {
+                counts[InstanceStates.Of(Realised(app.Ref, instance.Name, instance.Node))]++;
+            }
+        }
+
+        return counts;
+    }
 }

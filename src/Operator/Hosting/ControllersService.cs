@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WgIsolate.Operator.Controllers;
+using WgIsolate.Operator.Metrics;
 using WgIsolate.Operator.Runtime;
 
 namespace WgIsolate.Operator.Hosting;
@@ -8,15 +9,17 @@ namespace WgIsolate.Operator.Hosting;
 /// Fills the caches on every replica (so a new leader starts warm) and runs the controllers only while this
 /// replica leads. Any failure ends the process.
 /// </summary>
-public sealed class ControllersService(ClusterCache cache, Leadership leadership, IEnumerable<Controller> controllers, OperatorExit exit,
-    ILogger<ControllersService> logger) : CriticalBackgroundService(exit)
+public sealed class ControllersService(ClusterCache cache, Leadership leadership, IEnumerable<Controller> controllers, OperatorMetrics metrics,
+    OperatorExit exit, ILogger<ControllersService> logger) : CriticalBackgroundService(exit)
 {
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var informing = cache.RunAsync(stoppingToken);
         var leading = Task.Run(async () =>
         {
+            metrics.Leader(false);
             await leadership.Acquired.WaitAsync(stoppingToken);
+            metrics.Leader(true);
             logger.LogInformation("Leading: starting controllers");
             await Task.WhenAll(controllers.Select(c => c.RunAsync(stoppingToken)));
         }, stoppingToken);

@@ -2,6 +2,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Controllers;
+using WgIsolate.Operator.Metrics;
 using static WgIsolate.Operator.Tests.Controllers.TestCache;
 
 namespace WgIsolate.Operator.Tests.Controllers;
@@ -22,7 +23,7 @@ public sealed class MeshReconcilerTests
     {
         _nodes = new FakeNodeStore(_writeLog);
         _reconciler = new MeshReconciler(_cache, _validator, _allocations, _planner, _nodes, new FakePresharedKeys(_writeLog), _view,
-            _appRequests.Add, NullLogger<MeshReconciler>.Instance);
+            _appRequests.Add, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<MeshReconciler>.Instance);
         _cache.Nodes.Cache.Upsert(Node("node-1", "2001:db8::1"));
         _cache.Nodes.Cache.Upsert(Node("node-2", "10.0.0.2"));
     }
