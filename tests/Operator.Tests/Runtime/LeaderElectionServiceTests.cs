@@ -11,9 +11,10 @@ public sealed class LeaderElectionServiceTests
     private static LeaderElectionOptions Options(string identity) => new()
     {
         Identity = identity,
-        LeaseDuration = TimeSpan.FromSeconds(1),
-        RenewDeadline = TimeSpan.FromMilliseconds(600),
-        RetryPeriod = TimeSpan.FromMilliseconds(100),
+        // Short enough for a test, long enough that a busy 2-core machine renews in time.
+        LeaseDuration = TimeSpan.FromSeconds(3),
+        RenewDeadline = TimeSpan.FromSeconds(2),
+        RetryPeriod = TimeSpan.FromMilliseconds(200),
     };
 
     private sealed record Replica(LeaderElectionService Service, Leadership Leadership, OperatorExit Exit, StubLifetime Lifetime);
@@ -37,7 +38,11 @@ public sealed class LeaderElectionServiceTests
         await first.Service.StartAsync(CancellationToken.None);
         await second.Service.StartAsync(CancellationToken.None);
         await Task.WhenAny(first.Leadership.Acquired, second.Leadership.Acquired).WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        for (var sample = 0; sample < 100; sample++)
+        {
+            Assert.False(first.Leadership.IsLeader && second.Leadership.IsLeader, "both replicas lead at once");
+            await Task.Delay(20);
+        }
 
         Assert.True(first.Leadership.IsLeader ^ second.Leadership.IsLeader);
         Assert.Equal(first.Leadership.IsLeader ? "replica-1" : "replica-2", lease.Holder);
