@@ -26,7 +26,7 @@ public sealed class ClusterCache
         IResourceSource<V1Alpha1IsolatedNode> isolatedNodes, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         Apps = new(apps, options, time, loggers.CreateLogger("Informer.IsolatedApps"));
-        Pods = new(pods, options, time, loggers.CreateLogger("Informer.Pods"));
+        Pods = new(pods, options, time, loggers.CreateLogger("Informer.Pods"), Trim);
         Nodes = new(nodes, options, time, loggers.CreateLogger("Informer.Nodes"));
         IsolatedNodes = new(isolatedNodes, options, time, loggers.CreateLogger("Informer.IsolatedNodes"));
         Apps.Cache.AddIndex(ByNamespace, a => [a.Metadata.NamespaceProperty]);
@@ -54,6 +54,27 @@ public sealed class ClusterCache
     public IEnumerable<V1Pod> InstancesOf(V1Alpha1IsolatedApp app) =>
         Pods.Cache.ByIndex(ByNamespace, app.Metadata.NamespaceProperty)
             .Where(pod => IsInstance(pod) && LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
+
+    /// <summary>
+    /// Pods are watched cluster-wide (one watch cannot follow the changing union of every app's selector), so only
+    /// the fields the operator reads are kept: at 10,000 pods whole pod objects would dominate the memory.
+    /// </summary>
+    public static V1Pod Trim(V1Pod pod) => new()
+    {
+        ApiVersion = pod.ApiVersion,
+        Kind = pod.Kind,
+        Metadata = new V1ObjectMeta
+        {
+            Name = pod.Metadata.Name,
+            NamespaceProperty = pod.Metadata.NamespaceProperty,
+            Uid = pod.Metadata.Uid,
+            ResourceVersion = pod.Metadata.ResourceVersion,
+            Labels = pod.Metadata.Labels,
+            DeletionTimestamp = pod.Metadata.DeletionTimestamp,
+        },
+        Spec = new V1PodSpec { NodeName = pod.Spec?.NodeName, Containers = [] },
+        Status = new V1PodStatus { Phase = pod.Status?.Phase },
+    };
 
     public static bool IsInstance(V1Pod pod) =>
         !string.IsNullOrEmpty(pod.Spec?.NodeName)

@@ -32,12 +32,16 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _random;
+    private readonly Func<T, T> _transform;
     private readonly List<ResourceEventHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _dispatchLock = new();
 
-    public ResourceInformer(IResourceSource<T> source, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null)
+    /// <param name="transform">Applied to every object before it is cached, e.g. to keep only the fields reconcilers read.</param>
+    public ResourceInformer(IResourceSource<T> source, InformerOptions options, TimeProvider time, ILogger logger,
+        Func<T, T>? transform = null, Random? random = null)
     {
+        _transform = transform ?? (obj => obj);
         _source = source;
         _options = options;
         _time = time;
@@ -104,7 +108,7 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
         IReadOnlyList<CacheChange<T>> changes;
         lock (_dispatchLock)
         {
-            changes = Cache.Replace(listing.Items);
+            changes = Cache.Replace(listing.Items.Select(_transform));
             LastResourceVersion = listing.ResourceVersion;
             foreach (var change in changes) Dispatch(change.Old, change.New);
         }
@@ -142,8 +146,9 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
             switch (e.Type)
             {
                 case WatchEventType.Added or WatchEventType.Modified:
-                    var old = Cache.Upsert(e.Object);
-                    if (old?.Metadata.ResourceVersion != rv) Dispatch(old, e.Object);
+                    var obj = _transform(e.Object);
+                    var old = Cache.Upsert(obj);
+                    if (old?.Metadata.ResourceVersion != rv) Dispatch(old, obj);
                     break;
                 case WatchEventType.Deleted:
                     Dispatch(Cache.Remove(ResourceKey.Of(e.Object)) ?? e.Object, null);
