@@ -113,7 +113,11 @@ public static class OperatorApp
         });
     }
 
-    private static Controller Controller(IServiceProvider sp, IReconciler reconciler, WorkQueue queue, ClusterCache cache, int workers) =>
-        new(reconciler, queue, cache.All, new ControllerOptions { Workers = workers }, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<OperatorMetrics>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Controller.{reconciler.Name}"));
+    private static Controller Controller(IServiceProvider sp, IReconciler reconciler, WorkQueue queue, ClusterCache cache, int workers)
+    {
+        var metrics = sp.GetRequiredService<OperatorMetrics>();
+        metrics.TrackQueue(reconciler.Name, () => queue.Depth);
+        return new(reconciler, queue, cache.All, new ControllerOptions { Workers = workers }, sp.GetRequiredService<TimeProvider>(),
+            metrics, sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Controller.{reconciler.Name}"));
+    }
 }

@@ -18,6 +18,8 @@ public sealed class OperatorMetrics : IControllerMetrics
     private readonly Gauge _freeSubnets;
     private readonly Gauge _instances;
 
+    private readonly List<(string Name, Func<int> Depth)> _queues = [];
+
     public OperatorMetrics(CollectorRegistry registry)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
@@ -34,6 +36,19 @@ public sealed class OperatorMetrics : IControllerMetrics
         _freeSubnets = factory.CreateGauge("wgisolate_free_subnets", "App /64s still free in the cluster /48.");
         _instances = factory.CreateGauge("wgisolate_instances", "App instances by state.",
             new GaugeConfiguration { LabelNames = ["state"] });
+        // Queue depth is read when scraped, so it is exact at that moment rather than as of the last reconcile.
+        registry.AddBeforeCollectCallback(() =>
+        {
+            lock (_queues)
+            {
+                foreach (var (name, depth) in _queues) _queueDepth.WithLabels(name).Set(depth());
+            }
+        });
+    }
+
+    public void TrackQueue(string controller, Func<int> depth)
+    {
+        lock (_queues) _queues.Add((controller, depth));
     }
 
     public void Reconciled(string controller, ReconcileOutcome outcome, TimeSpan duration)
@@ -42,8 +57,6 @@ public sealed class OperatorMetrics : IControllerMetrics
         if (outcome is ReconcileOutcome.Error or ReconcileOutcome.TerminalError or ReconcileOutcome.GaveUp) _errors.WithLabels(controller).Inc();
         _duration.WithLabels(controller).Observe(duration.TotalSeconds);
     }
-
-    public void QueueDepth(string controller, int depth) => _queueDepth.WithLabels(controller).Set(depth);
 
     public void Leader(bool isLeader) => _leader.Set(isLeader ? 1 : 0);
 

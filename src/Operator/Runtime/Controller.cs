@@ -57,7 +57,6 @@ public sealed class Controller
             finally
             {
                 Queue.Done(key);
-                _metrics.QueueDepth(Name, Queue.Depth);
             }
         }
     }

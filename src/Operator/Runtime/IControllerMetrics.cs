@@ -4,7 +4,6 @@ namespace WgIsolate.Operator.Runtime;
 public interface IControllerMetrics
 {
     void Reconciled(string controller, ReconcileOutcome outcome, TimeSpan duration);
-    void QueueDepth(string controller, int depth);
 }
 
 public enum ReconcileOutcome

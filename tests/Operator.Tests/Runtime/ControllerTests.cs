@@ -272,8 +272,4 @@ internal sealed class RecordingMetrics : IControllerMetrics
     {
         lock (_outcomes) _outcomes.Add(outcome);
     }
-
-    public void QueueDepth(string controller, int depth)
-    {
-    }
 }
