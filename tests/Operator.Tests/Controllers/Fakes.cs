@@ -40,6 +40,17 @@ internal static class TestCache
     };
 
     public static AppReference Ref(string name) => new() { Namespace = "demo", Name = name };
+
+    /// <summary>A node whose agent reports these interfaces (and whose spec, when given, holds these).</summary>
+    public static V1Alpha1IsolatedNode IsolatedNode(string name, NodeInterfaceStatus[] realised, NodeInterfaceSpec[]? desired = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new IsolatedNodeSpec { Interfaces = [.. desired ?? []] },
+        Status = new IsolatedNodeStatus { Interfaces = [.. realised] },
+    };
+
+    public static NodeInterfaceStatus Realised(string app, string instance, bool ready = false, string? publicKey = null, string? error = null) =>
+        new() { App = Ref(app), Instance = instance, Ready = ready, PublicKey = publicKey, Error = error };
 }
 
 internal sealed class FakeValidator : IAppValidator

@@ -81,12 +81,8 @@ public sealed class IsolatedAppReconcilerTests
     {
         _cache.Apps.Cache.Upsert(App("receiver"));
         _cache.Pods.Cache.Upsert(Pod("receiver-a", "receiver", "node-1"));
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode
-        {
-            Metadata = new V1ObjectMeta { Name = "node-1" },
-            Spec = new IsolatedNodeSpec { Interfaces = [new NodeInterfaceSpec { App = Ref("receiver"), Instance = "receiver-a", Netns = "/run/netns/receiver-a" }] },
-            Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = Ref("receiver"), Instance = "receiver-a", PublicKey = "PUB=", Ready = true }] },
-        });
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", [Realised("receiver", "receiver-a", ready: true, publicKey: "PUB=")],
+            [new NodeInterfaceSpec { App = Ref("receiver"), Instance = "receiver-a", Netns = "/run/netns/receiver-a" }]));
 
         await Reconcile();
 
@@ -101,11 +97,7 @@ public sealed class IsolatedAppReconcilerTests
     {
         _cache.Apps.Cache.Upsert(App("receiver"));
         _cache.Pods.Cache.Upsert(Pod("receiver-a", "receiver", "node-1"));
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode
-        {
-            Metadata = new V1ObjectMeta { Name = "node-1" },
-            Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = Ref("receiver"), Instance = "receiver-a", Error = "EEXIST on link add" }] },
-        });
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", [Realised("receiver", "receiver-a", error: "EEXIST on link add")]));
 
         await Reconcile();
 
@@ -162,7 +154,7 @@ public sealed class IsolatedAppReconcilerTests
         await CreateThenDeleteWithInterfaceOnNode1();
         await Reconcile();
 
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = "node-1" } });
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", []));
         var result = await Reconcile();
 
         Assert.Equal(ReconcileResult.Done, result);
@@ -190,11 +182,7 @@ public sealed class IsolatedAppReconcilerTests
         _cache.Apps.Cache.Upsert(App("receiver"));
         _cache.Pods.Cache.Upsert(Pod("receiver-a", "receiver", "node-1"));
         await Reconcile();
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode
-        {
-            Metadata = new V1ObjectMeta { Name = "node-1" },
-            Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = Ref("receiver"), Instance = "receiver-a", Ready = true }] },
-        });
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", [Realised("receiver", "receiver-a", ready: true)]));
         var deleting = Current;
         deleting.Metadata.DeletionTimestamp = _time.GetUtcNow().UtcDateTime;
         _cache.Apps.Cache.Upsert(deleting);

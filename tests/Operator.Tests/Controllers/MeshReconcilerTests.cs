@@ -50,11 +50,7 @@ public sealed class MeshReconcilerTests
         leaving.Metadata.DeletionTimestamp = DateTime.UtcNow;
         _cache.Apps.Cache.Upsert(leaving);
         _cache.Apps.Cache.Upsert(App("unallocated"));
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode
-        {
-            Metadata = new V1ObjectMeta { Name = "node-1" },
-            Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = Ref("receiver"), Instance = "receiver-a", PublicKey = "RECV=" }] },
-        });
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", [Realised("receiver", "receiver-a", publicKey: "RECV=")]));
 
         await Reconcile();
 

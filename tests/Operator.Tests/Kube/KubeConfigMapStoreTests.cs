@@ -1,11 +1,6 @@
 using System.Text.Json.Nodes;
-using k8s;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Operator.Kube;
 
 namespace WgIsolate.Operator.Tests.Kube;
@@ -17,8 +12,7 @@ namespace WgIsolate.Operator.Tests.Kube;
 public sealed class KubeConfigMapStoreTests : IAsyncLifetime
 {
     private readonly Lock _lock = new();
-    private WebApplication? _server;
-    private Kubernetes? _client;
+    private LoopbackApi? _api;
     private JsonObject? _stored;
     private int _version = 1;
     private readonly List<string> _log = [];
@@ -28,23 +22,22 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
         const string path = "/api/v1/namespaces/ops/configmaps";
-        _server.MapGet(path + "/state", () =>
+        _api = await LoopbackApi.StartAsync(server =>
         {
-            lock (_lock)
-            {
-                _log.Add("GET");
-                return _stored is null ? Results.Json(NotFound(), statusCode: 404) : Results.Text(_stored.ToJsonString(), "application/json");
-            }
+            server.MapGet(path + "/state", Read);
+            server.MapPost(path, async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: true));
+            server.MapPut(path + "/state", async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: false));
         });
-        _server.MapPost(path, async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: true));
-        _server.MapPut(path + "/state", async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: false));
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
+    }
+
+    private IResult Read()
+    {
+        lock (_lock)
+        {
+            _log.Add("GET");
+            return _stored is null ? Results.Json(NotFound(), statusCode: 404) : Results.Text(_stored.ToJsonString(), "application/json");
+        }
     }
 
     private IResult Write(JsonObject? body, bool create)
@@ -78,7 +71,7 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
         }
     }
 
-    private KubeConfigMapStore Store => new(_client!, "ops", "state");
+    private KubeConfigMapStore Store => new(_api!.Client, "ops", "state");
 
     private static Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> Set(string key, string value) =>
         data => new Dictionary<string, string>(data) { [key] = value };
@@ -121,7 +114,6 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_server is not null) await _server.DisposeAsync();
+        if (_api is not null) await _api.DisposeAsync();
     }
 }

@@ -2,12 +2,9 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Operator.Kube;
+using WgIsolate.Operator.Tests.Kube;
 using WgIsolate.Operator.Runtime;
 
 namespace WgIsolate.Operator.Tests.Runtime;
@@ -18,8 +15,7 @@ namespace WgIsolate.Operator.Tests.Runtime;
 /// </summary>
 public sealed class KubeResourceSourceTests : IAsyncLifetime
 {
-    private WebApplication? _server;
-    private Kubernetes? _client;
+    private LoopbackApi? _api;
     private readonly List<string> _requests = [];
 
     /// <summary>Lines the watch endpoint writes, one JSON watch event each, then it keeps the stream open.</summary>
@@ -28,10 +24,7 @@ public sealed class KubeResourceSourceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapGet("/api/v1/pods", async (HttpContext http) =>
+        _api = await LoopbackApi.StartAsync(server => server.MapGet("/api/v1/pods", async (HttpContext http) =>
         {
             lock (_requests) _requests.Add(http.Request.QueryString.Value ?? "");
             if (http.Request.Query["watch"] != "true")
@@ -54,13 +47,10 @@ public sealed class KubeResourceSourceTests : IAsyncLifetime
             }
 
             await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { });
-        });
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
+        }));
     }
 
-    private IResourceSource<V1Pod> Source => KubeSources.Pods(_client!);
+    private IResourceSource<V1Pod> Source => KubeSources.Pods(_api!.Client);
 
     private static string Event(string type, string name, string rv) =>
         "{\"type\":\"" + type + "\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + name
@@ -148,7 +138,6 @@ public sealed class KubeResourceSourceTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_server is not null) await _server.DisposeAsync();
+        if (_api is not null) await _api.DisposeAsync();
     }
 }
