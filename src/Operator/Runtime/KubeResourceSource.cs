@@ -74,6 +74,8 @@ public sealed class KubeResourceSource<T, TList>(string resource, KubeListCall<T
     {
         KubernetesException { Status.Code: (int)HttpStatusCode.Gone } or HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } =>
             new ResourceExpiredException($"resourceVersion {resourceVersion} of {resource} is gone: {failure.Message}", failure),
+        KubernetesException =>
+            new WatchErrorEventException($"Watch of {resource} from resourceVersion {resourceVersion} sent an error: {failure.Message}", failure),
         _ => new IOException($"Watch of {resource} from resourceVersion {resourceVersion} failed: {failure.Message}", failure),
     };
 }

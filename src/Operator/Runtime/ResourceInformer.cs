@@ -21,9 +21,10 @@ public interface IInformer
 
 /// <summary>
 /// Keeps a <see cref="ResourceCache{T}"/> in step with the API server: list, then watch from the list's
-/// resourceVersion; resume from the last seen resourceVersion after a disconnect; list again after 410 Gone;
-/// restart a watch that stays silent past its timeout (watchdog); hand every object to the handlers again each
-/// resync period. Handlers run on the informer's loop and must be quick (they enqueue keys).
+/// resourceVersion; resume from the last seen resourceVersion after a disconnect; list again after 410 Gone or any
+/// other ERROR event; restart a watch that stays silent past its timeout (watchdog); back off when watches keep
+/// ending at once; hand every object to the handlers again each resync period. Handlers run on the informer's
+/// loop and must be quick (they enqueue keys).
 /// </summary>
 public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -77,17 +78,24 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
                     mustList = false;
                 }
 
-                await WatchAsync(LastResourceVersion!, cancellationToken);
-                failures = 0;
+                if (await WatchAsync(LastResourceVersion!, cancellationToken))
+                {
+                    failures = 0;
+                }
+                else
+                {
+                    // A server that closes every watch at once must not turn this loop into a busy one.
+                    failures++;
+                    await Task.Delay(RetryDelay(failures), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (ResourceExpiredException e)
+            catch (RelistRequiredException e)
             {
-                // The history we would resume from is gone: only a fresh list restores a complete picture.
-                _logger.LogInformation("Watch of {Resource} expired at resourceVersion {ResourceVersion} ({Reason}); listing again",
+                _logger.LogInformation("Watch of {Resource} at resourceVersion {ResourceVersion} cannot resume ({Reason}); listing again",
                     Resource, LastResourceVersion, e.Message);
                 mustList = true;
             }
@@ -117,8 +125,11 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
         _synced.TrySetResult();
     }
 
-    private async Task WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    /// <summary>Returns false when the watch ended early without delivering anything.</summary>
+    private async Task<bool> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
+        var delivered = 0;
         var timeout = _options.MinWatchTimeout + (_options.MaxWatchTimeout - _options.MinWatchTimeout) * _random.NextDouble();
         var silenceLimit = timeout + _options.WatchdogGrace;
         using var watchdog = new CancellationTokenSource(silenceLimit, _time);
@@ -129,13 +140,17 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
             {
                 watchdog.CancelAfter(silenceLimit);
                 Apply(e);
+                delivered++;
             }
         }
         catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning("Watch of {Resource} was silent for {Silence}; restarting it from resourceVersion {ResourceVersion}",
                 Resource, silenceLimit, LastResourceVersion);
+            return true;
         }
+
+        return delivered > 0 || _time.GetElapsedTime(started) >= timeout;
     }
 
     private void Apply(ResourceWatchEvent<T> e)

@@ -131,6 +131,36 @@ public sealed class ResourceInformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Watch_ErrorEvent_ListsAgain()
+    {
+        _source.Listing = new([ConfigMap("a", "5")], "5");
+        Start();
+        var watch = await _source.NextWatchAsync();
+
+        watch.Fail(new WatchErrorEventException("internal error"));
+        await _source.NextWatchAsync();
+
+        Assert.Equal(2, _source.Lists);
+    }
+
+    [Fact]
+    public async Task Watch_EndingAtOnceWithNothing_BacksOffInsteadOfSpinning()
+    {
+        _source.Listing = new([], "5");
+        Start();
+        (await _source.NextWatchAsync()).End();
+        await _time.WaitForTimersAsync(Options.InitialRetryDelay, 1);
+        Assert.Single(_source.Watches);
+
+        _time.Advance(Options.InitialRetryDelay);
+        (await _source.NextWatchAsync()).End();
+        await _time.WaitForTimersAsync(Options.InitialRetryDelay * 2, 1);
+
+        Assert.Equal(2, _source.Watches.Count);
+        Assert.Equal(1, _source.Lists);
+    }
+
+    [Fact]
     public async Task Watch_OtherError_BacksOffThenResumesFromLastResourceVersion()
     {
         _source.Listing = new([], "4");
