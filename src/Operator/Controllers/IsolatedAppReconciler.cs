@@ -42,6 +42,8 @@ public sealed class IsolatedAppReconciler(
         var problems = validator.Validate(app);
         if (problems.Count > 0)
         {
+            // A new app gets nothing. One that was valid before keeps what it holds (the mesh drops its links), so
+            // fixing the spec does not renumber it; only deletion releases allocations.
             await SetStatusAsync(app, AppStatusBuilder.Invalid(app, problems, time.GetUtcNow()), cancellationToken);
             await events.WarningAsync(app, AppStatusBuilder.InvalidSpec, string.Join("; ", problems), cancellationToken);
             return ReconcileResult.Done;
