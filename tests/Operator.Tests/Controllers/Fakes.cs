@@ -182,3 +182,16 @@ internal sealed class RecordingEvents : IEventRecorder
         return Task.CompletedTask;
     }
 }
+
+internal sealed class RecordingPlanner : IMeshPlanner
+{
+    public List<MeshInput> Inputs { get; } = [];
+
+    public MeshPlan Next { get; set; } = new(new Dictionary<string, IsolatedNodeSpec>(), new Dictionary<AppReference, IReadOnlyList<PeerStatus>>());
+
+    public MeshPlan Plan(MeshInput input)
+    {
+        Inputs.Add(input);
+        return Next;
+    }
+}

@@ -116,17 +116,4 @@ public sealed class MeshReconcilerTests
         ClusterPrefix = "fd00:1:2::/48",
         Interfaces = [new NodeInterfaceSpec { App = Ref(app), Instance = $"{app}-0" }],
     };
-
-    private sealed class RecordingPlanner : IMeshPlanner
-    {
-        public List<MeshInput> Inputs { get; } = [];
-
-        public MeshPlan Next { get; set; } = new(new Dictionary<string, IsolatedNodeSpec>(), new Dictionary<AppReference, IReadOnlyList<PeerStatus>>());
-
-        public MeshPlan Plan(MeshInput input)
-        {
-            Inputs.Add(input);
-            return Next;
-        }
-    }
 }
