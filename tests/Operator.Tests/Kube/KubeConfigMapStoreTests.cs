@@ -1,75 +1,18 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using WgIsolate.Operator.Kube;
 
 namespace WgIsolate.Operator.Tests.Kube;
 
 /// <summary>
-/// The real client against one ConfigMap endpoint that checks resourceVersion like the API server: a stale write
+/// The real client against a ConfigMap endpoint that checks resourceVersion like the API server: a stale write
 /// gets 409, and the store must read again and re-apply its change rather than overwrite the other writer.
 /// </summary>
 public sealed class KubeConfigMapStoreTests : IAsyncLifetime
 {
-    private readonly Lock _lock = new();
+    private readonly ObjectEndpoints _configMaps = new();
     private LoopbackApi? _api;
-    private JsonObject? _stored;
-    private int _version = 1;
-    private readonly List<string> _log = [];
 
-    /// <summary>Runs once, between the store's read and its write: another writer sneaking in.</summary>
-    private Action? _beforeNextWrite;
-
-    public async Task InitializeAsync()
-    {
-        const string path = "/api/v1/namespaces/ops/configmaps";
-        _api = await LoopbackApi.StartAsync(server =>
-        {
-            server.MapGet(path + "/state", Read);
-            server.MapPost(path, async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: true));
-            server.MapPut(path + "/state", async (HttpRequest request) => Write(await JsonNode.ParseAsync(request.Body) as JsonObject, create: false));
-        });
-    }
-
-    private IResult Read()
-    {
-        lock (_lock)
-        {
-            _log.Add("GET");
-            return _stored is null ? Results.Json(NotFound(), statusCode: 404) : Results.Text(_stored.ToJsonString(), "application/json");
-        }
-    }
-
-    private IResult Write(JsonObject? body, bool create)
-    {
-        var sneak = Interlocked.Exchange(ref _beforeNextWrite, null);
-        sneak?.Invoke();
-        lock (_lock)
-        {
-            _log.Add(create ? "POST" : "PUT");
-            var rv = body!["metadata"]!["resourceVersion"]?.GetValue<string>();
-            if (create ? _stored is not null : rv != _stored?["metadata"]!["resourceVersion"]!.GetValue<string>())
-            {
-                _log.Add("409");
-                return Results.Json(new { kind = "Status", apiVersion = "v1", status = "Failure", reason = "Conflict", code = 409 }, statusCode: 409);
-            }
-
-            body["metadata"]!["resourceVersion"] = $"{++_version}";
-            _stored = body;
-            return Results.Text(body.ToJsonString(), "application/json");
-        }
-    }
-
-    private static object NotFound() => new { kind = "Status", apiVersion = "v1", status = "Failure", reason = "NotFound", code = 404 };
-
-    private void OtherWriterSets(string key, string value)
-    {
-        lock (_lock)
-        {
-            _stored!["data"]![key] = value;
-            _stored["metadata"]!["resourceVersion"] = $"{++_version}";
-        }
-    }
+    public async Task InitializeAsync() =>
+        _api = await LoopbackApi.StartAsync(server => _configMaps.Map(server, "/api/v1/namespaces/ops/configmaps"));
 
     private KubeConfigMapStore Store => new(_api!.Client, "ops", "state");
 
@@ -82,7 +25,7 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
         var stored = await Store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
 
         Assert.Equal("fd00::/48", stored["prefix"]);
-        Assert.Equal(["GET", "POST"], _log);
+        Assert.Equal(["GET 404", "POST"], _configMaps.Log);
         Assert.Equal("fd00::/48", (await Store.ReadAsync(CancellationToken.None))["prefix"]);
     }
 
@@ -90,12 +33,17 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
     public async Task Mutate_SomeoneWroteInBetween_RereadsAndKeepsBothChanges()
     {
         await Store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
-        _log.Clear();
-        _beforeNextWrite = () => OtherWriterSets("other", "kept");
+        _configMaps.Log.Clear();
+        _configMaps.BeforeNextWrite = () =>
+        {
+            var other = _configMaps["state"]!;
+            other["data"]!["other"] = "kept";
+            _configMaps.Put("state", other);
+        };
 
         var stored = await Store.MutateAsync(Set("apps", "{}"), CancellationToken.None);
 
-        Assert.Equal(["GET", "PUT", "409", "GET", "PUT"], _log);
+        Assert.Equal(["GET", "PUT 409", "GET", "PUT"], _configMaps.Log);
         Assert.Equal(("fd00::/48", "kept", "{}"), (stored["prefix"], stored["other"], stored["apps"]));
         var read = await Store.ReadAsync(CancellationToken.None);
         Assert.Equal(("kept", "{}"), (read["other"], read["apps"]));
@@ -105,11 +53,11 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
     public async Task Mutate_NoChange_WritesNothing()
     {
         await Store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
-        _log.Clear();
+        _configMaps.Log.Clear();
 
         await Store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
 
-        Assert.Equal(["GET"], _log);
+        Assert.Equal(["GET"], _configMaps.Log);
     }
 
     public async Task DisposeAsync()
