@@ -73,7 +73,13 @@ public static class OperatorApp
             return;
         }
 
-        var election = new LeaderElectionOptions { Namespace = options.Namespace };
+        var election = new LeaderElectionOptions
+        {
+            Namespace = options.Namespace,
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+        };
         services.AddSingleton(election);
         services.AddSingleton<Leadership>();
         services.AddSingleton<ILock>(sp => new LeaseLock(sp.GetRequiredService<IKubernetes>(), election.Namespace, election.LeaseName, election.Identity));

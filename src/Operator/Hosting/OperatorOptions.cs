@@ -14,6 +14,11 @@ public sealed record OperatorOptions
     /// <summary>Off only for a single replica in development.</summary>
     public bool LeaderElection { get; init; } = true;
 
+    // client-go's defaults: a new leader takes over at most LeaseDuration after the old one stopped renewing.
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     public int Workers { get; init; } = 4;
 
     public string AllocationConfigMap { get; init; } = "wgisolate-allocations";

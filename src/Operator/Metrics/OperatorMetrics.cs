@@ -31,7 +31,7 @@ public sealed class OperatorMetrics : IControllerMetrics
             new HistogramConfiguration { LabelNames = ["controller"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
         _queueDepth = factory.CreateGauge("wgisolate_workqueue_depth", "Keys waiting for a worker.",
             new GaugeConfiguration { LabelNames = ["name"] });
-        _leader = factory.CreateGauge("wgisolate_leader_is_leader", "1 while this replica holds the leader Lease.");
+        _leader = factory.CreateGauge("wgisolate_leader_is_leader", "Whether this replica holds the leader Lease (1) or not (0).");
         _allocatedSubnets = factory.CreateGauge("wgisolate_allocated_subnets", "App /64s allocated from the cluster /48.");
         _freeSubnets = factory.CreateGauge("wgisolate_free_subnets", "App /64s still free in the cluster /48.");
         _instances = factory.CreateGauge("wgisolate_instances", "App instances by state.",

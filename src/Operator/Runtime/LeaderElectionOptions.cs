@@ -10,7 +10,6 @@ public sealed record LeaderElectionOptions
     /// <summary>Who holds the Lease; the pod name plus a random suffix so a restarted pod is a new candidate.</summary>
     public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    // client-go's defaults: a new leader takes over at most LeaseDuration after the old one stopped renewing.
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);

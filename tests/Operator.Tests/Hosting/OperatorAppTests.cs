@@ -53,7 +53,7 @@ public sealed class OperatorAppTests : IAsyncLifetime
 
         Assert.Equal(200, (int)(await _operator.Http.GetAsync("/healthz")).StatusCode);
         await _operator.WaitUntilReadyAsync();
-        var metrics = await _operator.Http.GetStringAsync("/metrics");
+        var metrics = await _operator.MetricSamplesAsync();
 
         Assert.Contains("wgisolate_leader_is_leader 1", metrics);
         Assert.Contains("wgisolate_workqueue_depth{name=\"isolatedapp\"} 0", metrics);

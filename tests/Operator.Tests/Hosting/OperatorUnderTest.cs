@@ -26,15 +26,23 @@ internal sealed class OperatorUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     public int ExitCode => App.Services.GetRequiredService<OperatorExit>().Code;
 
-    public static async Task<OperatorUnderTest> StartAsync(Uri apiServer, IEnumerable<string> settings, Action<IServiceCollection>? replace = null)
+    /// <param name="token">The bearer token this replica sends, so the test can tell replicas' requests apart.</param>
+    public static async Task<OperatorUnderTest> StartAsync(Uri apiServer, IEnumerable<string> settings, Action<IServiceCollection>? replace = null,
+        string token = "test-token")
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"wgisolate-kubeconfig-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(apiServer));
+        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(apiServer, token));
         var app = OperatorApp.Build(["--kubeconfig", kubeconfig, "--urls", "http://127.0.0.1:0", .. settings], replace);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new OperatorUnderTest(app, kubeconfig, new HttpClient { BaseAddress = new Uri(address) });
     }
+
+    /// <summary>The sample lines of /metrics (no HELP/TYPE comments), e.g. "wgisolate_leader_is_leader 1".</summary>
+    public async Task<IReadOnlyList<string>> MetricSamplesAsync() =>
+        [.. (await Http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("wgisolate_", StringComparison.Ordinal))];
+
+    public async Task<bool> LeadsAsync() => (await MetricSamplesAsync()).Contains("wgisolate_leader_is_leader 1");
 
     public async Task WaitUntilReadyAsync()
     {
@@ -45,7 +53,7 @@ internal sealed class OperatorUnderTest : IAsyncDisposable
         }
     }
 
-    private static string Kubeconfig(Uri apiServer) => $"""
+    private static string Kubeconfig(Uri apiServer, string token) => $"""
         apiVersion: v1
         kind: Config
         clusters:
@@ -55,7 +63,7 @@ internal sealed class OperatorUnderTest : IAsyncDisposable
         users:
         - name: test
           user:
-            token: test-token
+            token: {token}
         contexts:
         - name: test
           context:
