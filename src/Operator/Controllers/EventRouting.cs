@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Runtime;
@@ -10,6 +11,9 @@ namespace WgIsolate.Operator.Controllers;
 /// </summary>
 public static class EventRouting
 {
+    private static bool SameStatus(IsolatedNodeStatus? a, IsolatedNodeStatus? b) =>
+        a is null || b is null ? a == b : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
+
     public static void Wire(ClusterCache cache, WorkQueue appQueue, WorkQueue meshQueue)
     {
         void Mesh() => meshQueue.Add(MeshReconciler.Key);
@@ -19,8 +23,12 @@ public static class EventRouting
         {
             var app = newApp ?? oldApp!;
             appQueue.Add(ResourceKey.Of(app));
-            // Peers name this app: their peer state (and the mesh) may change with it.
-            Mesh();
+            // The mesh reads spec (generation), existence and deletion; our own status writes change none of them.
+            if (oldApp is null || newApp is null || oldApp.Metadata.Generation != newApp.Metadata.Generation
+                || (oldApp.Metadata.DeletionTimestamp is null) != (newApp.Metadata.DeletionTimestamp is null))
+            {
+                Mesh();
+            }
         });
 
         cache.Pods.AddHandler((oldPod, newPod) =>
@@ -47,7 +55,9 @@ public static class EventRouting
 
         cache.IsolatedNodes.AddHandler((oldNode, newNode) =>
         {
-            // Agents publish keys and readiness here: peers need the keys, apps show the readiness.
+            // Agents publish keys and readiness in status: peers need the keys, apps show the readiness. Our own
+            // spec writes come back here too and need nothing.
+            if (oldNode is not null && newNode is not null && SameStatus(oldNode.Status, newNode.Status)) return;
             Mesh();
             var interfaces = (oldNode?.Status?.Interfaces ?? []).Concat(newNode?.Status?.Interfaces ?? []);
             foreach (var app in interfaces.Select(i => i.App).Distinct()) App(app);

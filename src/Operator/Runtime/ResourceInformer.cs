@@ -7,6 +7,9 @@ namespace WgIsolate.Operator.Runtime;
 /// <summary>What an informer tells its handlers. Old null: added; New null: deleted; Old == New: periodic resync.</summary>
 public delegate void ResourceEventHandler<in T>(T? oldObject, T? newObject) where T : class;
 
+/// <summary>A handler threw: a bug, not a transient failure; the informer stops and the process ends.</summary>
+public sealed class EventHandlerFailedException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>Anything that must list once before controllers may reconcile.</summary>
 public interface IInformer
 {
@@ -63,9 +66,29 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
         lock (_dispatchLock) _handlers.Add(handler);
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var resync = StartResyncLoop(cancellationToken);
+        // A resync runs on a timer thread; a handler failure there stops this loop through `failed`.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        EventHandlerFailedException? resyncFailure = null;
+        using var resync = StartResyncLoop(failed.Token, e =>
+        {
+            resyncFailure = e;
+            failed.Cancel();
+        });
+        var cancellationToken = failed.Token;
+        try
+        {
+            await RunLoopAsync(cancellationToken);
+        }
+        finally
+        {
+            if (resyncFailure is not null) throw resyncFailure;
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    {
         var mustList = true;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -99,7 +122,7 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
                     Resource, LastResourceVersion, e.Message);
                 mustList = true;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not EventHandlerFailedException)
             {
                 failures++;
                 var delay = RetryDelay(failures);
@@ -180,18 +203,37 @@ public sealed class ResourceInformer<T> : IInformer where T : class, IKubernetes
 
     private void Dispatch(T? oldObject, T? newObject)
     {
-        foreach (var handler in _handlers) handler(oldObject, newObject);
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler(oldObject, newObject);
+            }
+            catch (Exception e)
+            {
+                // A handler bug would fail on the same event after every resume: end the process instead of looping.
+                var key = ResourceKey.Of((newObject ?? oldObject)!);
+                throw new EventHandlerFailedException($"An event handler of {Resource} failed on {key}: {e.Message}", e);
+            }
+        }
     }
 
-    private IDisposable StartResyncLoop(CancellationToken cancellationToken)
+    private IDisposable StartResyncLoop(CancellationToken cancellationToken, Action<EventHandlerFailedException> fail)
     {
         if (_options.ResyncPeriod <= TimeSpan.Zero) return _time.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return _time.CreateTimer(_ =>
         {
             if (cancellationToken.IsCancellationRequested || !HasSynced) return;
-            lock (_dispatchLock)
+            try
             {
-                foreach (var obj in Cache.List()) Dispatch(obj, obj);
+                lock (_dispatchLock)
+                {
+                    foreach (var obj in Cache.List()) Dispatch(obj, obj);
+                }
+            }
+            catch (EventHandlerFailedException e)
+            {
+                fail(e);
             }
         }, null, _options.ResyncPeriod, _options.ResyncPeriod);
     }

@@ -107,6 +107,35 @@ public sealed class EventRoutingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AppStatusWrite_EnqueuesTheAppButNotTheMesh()
+    {
+        _apps.Listing = new([App("receiver")], "1");
+        var (apps, _, _, _) = await StartAsync();
+
+        var withStatus = App("receiver");
+        withStatus.Metadata.ResourceVersion = "2";
+        withStatus.Status = new IsolatedAppStatus { Subnet = "fd00:1::/64" };
+        apps.Send(WatchEventType.Modified, withStatus);
+
+        Assert.Equal(["demo/receiver"], await DrainAfter(_appQueue, () => _cache.Apps.LastResourceVersion == "2"));
+        Assert.Empty(await Drain(_meshQueue));
+    }
+
+    [Fact]
+    public async Task OwnSpecWriteOnIsolatedNode_EnqueuesNothing()
+    {
+        _isolatedNodes.Listing = new([IsolatedNode("node-1", [Realised("receiver", "r", publicKey: "K=")])], "1");
+        var (_, _, _, isolatedNodes) = await StartAsync();
+
+        var respecced = IsolatedNode("node-1", [Realised("receiver", "r", publicKey: "K=")], [new NodeInterfaceSpec { Instance = "r" }]);
+        respecced.Metadata.ResourceVersion = "2";
+        isolatedNodes.Send(WatchEventType.Modified, respecced);
+
+        Assert.Empty(await DrainAfter(_appQueue, () => _cache.IsolatedNodes.LastResourceVersion == "2"));
+        Assert.Empty(await Drain(_meshQueue));
+    }
+
+    [Fact]
     public async Task AgentStatus_EnqueuesMeshAndTheAppsItReportsOn()
     {
         var (_, _, _, isolatedNodes) = await StartAsync();

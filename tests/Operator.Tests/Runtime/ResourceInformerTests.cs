@@ -233,6 +233,43 @@ public sealed class ResourceInformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task HandlerThrowing_StopsTheInformerWithTheObjectNamed()
+    {
+        _informer.AddHandler((_, n) =>
+        {
+            if (n?.Metadata.Name == "bad") throw new InvalidOperationException("bug");
+        });
+        _source.Listing = new([], "1");
+        Start();
+        var watch = await _source.NextWatchAsync();
+
+        watch.Send(WatchEventType.Added, ConfigMap("bad", "2"));
+
+        var e = await Assert.ThrowsAsync<EventHandlerFailedException>(() => _run!.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("default/bad", e.Message);
+        _run = null;
+    }
+
+    [Fact]
+    public async Task HandlerThrowingOnResync_StopsTheInformerToo()
+    {
+        var resyncing = false;
+        _informer.AddHandler((o, n) =>
+        {
+            if (resyncing && ReferenceEquals(o, n)) throw new InvalidOperationException("bug");
+        });
+        _source.Listing = new([ConfigMap("a", "1")], "1");
+        Start();
+        await _source.NextWatchAsync();
+
+        resyncing = true;
+        _time.Advance(Options.ResyncPeriod);
+
+        await Assert.ThrowsAsync<EventHandlerFailedException>(() => _run!.WaitAsync(TimeSpan.FromSeconds(10)));
+        _run = null;
+    }
+
+    [Fact]
     public async Task Resync_HandsEveryCachedObjectToHandlersAgain()
     {
         _source.Listing = new([ConfigMap("a", "5"), ConfigMap("b", "6")], "6");
