@@ -90,7 +90,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             metadata["creationTimestamp"] = Timestamp();
             if (kind.TracksGeneration)
             {
-                metadata["generation"] = 1;
+                metadata["generation"] = 1L;
             }
             metadata["resourceVersion"] = Next();
             bucket[Key(ns, name)] = obj;
