@@ -98,6 +98,38 @@ public sealed partial class ObjectStore
         }
     }
 
+    // Caller holds the lock. Undoes, newest first, every change after the requested version.
+    private (IEnumerable<JsonObject> Objects, long ResourceVersion) SnapshotAt(ResourceKind kind, long resourceVersion)
+    {
+        if (resourceVersion < _compactedThrough)
+        {
+            throw ApiError.Gone($"too old resource version: {resourceVersion} ({_compactedThrough})");
+        }
+        if (resourceVersion > _resourceVersion)
+        {
+            throw new ApiError(504, "Timeout", $"Too large resource version: {resourceVersion}, current: {_resourceVersion}");
+        }
+        var state = new Dictionary<string, JsonObject>(Bucket(kind));
+        for (var node = _history.Last; node is not null && node.Value.ResourceVersion > resourceVersion; node = node.Previous)
+        {
+            var change = node.Value;
+            if (change.StorageKey != StorageKey(kind))
+            {
+                continue;
+            }
+            var key = Key((string?)change.Object["metadata"]?["namespace"], (string)change.Object["metadata"]!["name"]!);
+            if (change.Previous is null)
+            {
+                state.Remove(key);
+            }
+            else
+            {
+                state[key] = change.Previous;
+            }
+        }
+        return (state.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value), resourceVersion);
+    }
+
     // Caller holds the lock.
     private void Record(ResourceKind kind, string type, JsonObject obj, JsonObject? previous)
     {

@@ -35,21 +35,23 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         }
     }
 
+    /// <summary>
+    /// Lists the current state, except with resourceVersionMatch=Exact: then the state as of that resourceVersion,
+    /// rebuilt from the history (410 Gone once compacted). A plain resourceVersion means "not older than", which the
+    /// current state always satisfies, as the real server's watch cache answers it.
+    /// </summary>
     public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(
-        ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, long? notOlderThan)
+        ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, long? exactResourceVersion)
     {
         lock (_gate)
         {
-            if (notOlderThan is { } rv && rv > 0 && rv < _compactedThrough)
-            {
-                throw ApiError.Gone($"too old resource version: {rv} ({_compactedThrough})");
-            }
-            var items = Bucket(kind).Values
+            var (objects, rv) = exactResourceVersion is { } exact ? SnapshotAt(kind, exact) : (Bucket(kind).Values, _resourceVersion);
+            var items = objects
                 .Where(o => ns is null || (string?)o["metadata"]?["namespace"] == ns)
                 .Where(o => labels.Matches(o) && fields.Matches(o))
                 .Select(o => WithApiVersion(o.DeepClone().AsObject(), kind))
                 .ToList();
-            return (items, _resourceVersion);
+            return (items, rv);
         }
     }
 
@@ -134,7 +136,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
                 // Finalizers hold the object: deletion only marks it; removing the last finalizer completes it.
                 var marked = old.DeepClone().AsObject();
                 marked["metadata"]!["deletionTimestamp"] = Timestamp();
-                marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
+                marked["metadata"]!["deletionGracePeriodSeconds"] = 0L;
                 return Store(kind, ns, name, old, marked);
             }
             var gone = old.DeepClone().AsObject();
@@ -174,7 +176,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             Validate(kind, name, next);
             if (kind.TracksGeneration && !JsonNode.DeepEquals(WithoutMetadataAndStatus(old), WithoutMetadataAndStatus(next)))
             {
-                next["metadata"]!["generation"] = ((long?)old["metadata"]!["generation"] ?? 0) + 1;
+                next["metadata"]!["generation"] = (old["metadata"]!["generation"]?.GetValue<long>() ?? 0) + 1;
             }
             return Store(kind, ns, name, old, next);
         }
