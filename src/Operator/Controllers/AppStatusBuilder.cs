@@ -1,3 +1,4 @@
+using WgIsolate.Core.Validation;
 using WgIsolate.Core.Api;
 
 namespace WgIsolate.Operator.Controllers;
@@ -11,7 +12,7 @@ public static class AppStatusBuilder
 {
     public const string InvalidSpec = "InvalidSpec";
 
-    public static IsolatedAppStatus Invalid(V1Alpha1IsolatedApp app, IReadOnlyList<FieldProblem> problems, DateTimeOffset now)
+    public static IsolatedAppStatus Invalid(V1Alpha1IsolatedApp app, IReadOnlyList<FieldError> problems, DateTimeOffset now)
     {
         var message = string.Join("; ", problems);
         var generation = app.Metadata.Generation;

@@ -15,8 +15,9 @@ public interface IAllocations
 
     /// <summary>Makes the app's instance allocations exactly these instances: an instance that still exists keeps its
     /// address; one that moved node keeps its address and gets a port free on the new node; the others are released.</summary>
+    /// <param name="fixedPort">spec.listenPort: the one port the (single) instance must get.</param>
     Task<IReadOnlyDictionary<string, InstanceAllocation>> EnsureInstancesAsync(AppReference app,
-        IReadOnlyCollection<InstancePlacement> instances, CancellationToken cancellationToken);
+        IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken);
 
     /// <summary>Releases the app and all its instances; only after the agents removed them.</summary>
     Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken);

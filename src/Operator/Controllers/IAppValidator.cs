@@ -1,14 +1,16 @@
 using WgIsolate.Core.Api;
+using WgIsolate.Core.Validation;
 
 namespace WgIsolate.Operator.Controllers;
 
 /// <summary>The shared semantic validation, as the controller consumes it: every problem with its field path.</summary>
 public interface IAppValidator
 {
-    IReadOnlyList<FieldProblem> Validate(V1Alpha1IsolatedApp app);
+    IReadOnlyList<FieldError> Validate(V1Alpha1IsolatedApp app);
 }
 
-public sealed record FieldProblem(string Path, string Message)
+/// <summary>Core's validator with the Kubernetes rules (a selector is required).</summary>
+public sealed class CoreAppValidator : IAppValidator
 {
-    public override string ToString() => $"{Path}: {Message}";
+    public IReadOnlyList<FieldError> Validate(V1Alpha1IsolatedApp app) => IsolatedAppValidator.Validate(app, ValidationOptions.Kubernetes);
 }

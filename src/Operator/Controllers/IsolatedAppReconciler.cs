@@ -64,7 +64,7 @@ public sealed class IsolatedAppReconciler(
 
         var pods = cache.InstancesOf(app).ToList();
         var placements = pods.Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
-        var instanceAllocations = await allocations.EnsureInstancesAsync(appRef, placements, cancellationToken);
+        var instanceAllocations = await allocations.EnsureInstancesAsync(appRef, placements, app.Spec.ListenPort, cancellationToken);
         requestMesh();
 
         var peers = mesh.PeersOf(appRef) ?? [];

@@ -46,6 +46,11 @@ public static class OperatorApp
         services.AddSingleton<IPresharedKeyStore>(sp => new KubePresharedKeyStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.PresharedKeySecret));
         services.AddSingleton<IEventRecorder, KubeEventRecorder>();
         services.AddSingleton<MeshView>();
+        // The pure logic of src/Core behind the controllers' ports.
+        services.AddSingleton<IAppValidator, CoreAppValidator>();
+        services.AddSingleton<IMeshPlanner>(_ => new CoreMeshPlanner(options.PresharedKeySecret));
+        services.AddSingleton<IAllocations>(sp => new ConfigMapAllocations(sp.GetRequiredService<IConfigMapStore>(), options.ClusterPrefix,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigMapAllocations>>()));
         AddControllers(services, options);
         services.AddHostedService<ControllersService>();
 

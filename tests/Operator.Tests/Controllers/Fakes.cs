@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using WgIsolate.Core.Validation;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Controllers;
 using WgIsolate.Operator.Kube;
@@ -55,9 +56,9 @@ internal static class TestCache
 
 internal sealed class FakeValidator : IAppValidator
 {
-    public Dictionary<string, List<FieldProblem>> Problems { get; } = [];
+    public Dictionary<string, List<FieldError>> Problems { get; } = [];
 
-    public IReadOnlyList<FieldProblem> Validate(V1Alpha1IsolatedApp app) => Problems.GetValueOrDefault(app.Metadata.Name) ?? [];
+    public IReadOnlyList<FieldError> Validate(V1Alpha1IsolatedApp app) => Problems.GetValueOrDefault(app.Metadata.Name) ?? [];
 }
 
 /// <summary>Hands out ids, /64s, addresses and ports in order; enough to check what the reconciler asks for.</summary>
@@ -84,7 +85,7 @@ internal sealed class FakeAllocations : IAllocations
     }
 
     public Task<IReadOnlyDictionary<string, InstanceAllocation>> EnsureInstancesAsync(AppReference app,
-        IReadOnlyCollection<InstancePlacement> instances, CancellationToken cancellationToken)
+        IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken)
     {
         Calls.Add($"instances {app}: {string.Join(",", instances.Select(i => $"{i.Instance}@{i.Node}").Order())}");
         var current = _apps[app];

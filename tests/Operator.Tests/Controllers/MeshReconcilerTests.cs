@@ -33,7 +33,7 @@ public sealed class MeshReconcilerTests
         _cache.Apps.Cache.Upsert(App(app));
         foreach (var (pod, node) in pods) _cache.Pods.Cache.Upsert(Pod(pod, app, node));
         await _allocations.EnsureAppAsync(Ref(app), CancellationToken.None);
-        await _allocations.EnsureInstancesAsync(Ref(app), [.. pods.Select(p => new InstancePlacement(p.Pod, p.Node))], CancellationToken.None);
+        await _allocations.EnsureInstancesAsync(Ref(app), [.. pods.Select(p => new InstancePlacement(p.Pod, p.Node))], null, CancellationToken.None);
     }
 
     private Task Reconcile() => _reconciler.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
