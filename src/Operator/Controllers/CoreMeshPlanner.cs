@@ -28,9 +28,10 @@ public sealed class CoreMeshPlanner(string presharedKeySecret) : IMeshPlanner
 
     private static CoreMeshInstance ToCore(AppReference app, MeshInstance instance)
     {
-        var address = IPNetwork.Parse(instance.Allocation.Address);
+        // "address/prefix" with host bits set: not an IPNetwork, so split by hand.
+        var parts = instance.Allocation.Address.Split('/');
         var netns = NamespaceNames.ForPod(app.Namespace, instance.Name);
         return new CoreMeshInstance(instance.Name, instance.Node, NamespaceNames.Path(netns), InterfaceNames.WireGuard(netns),
-            IPAddress.Parse(instance.Allocation.Address.Split('/')[0]), address.PrefixLength, instance.Allocation.Port, instance.PublicKey);
+            IPAddress.Parse(parts[0]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), instance.Allocation.Port, instance.PublicKey);
     }
 }

@@ -3,7 +3,6 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Core.Api;
 using WgIsolate.KubeApiDouble;
-using WgIsolate.KubeApiDouble.Storage;
 using WgIsolate.Operator.Controllers;
 using WgIsolate.Operator.Tests.Hosting;
 
@@ -34,15 +33,21 @@ internal sealed class ScenarioCluster : IAsyncDisposable
     /// <param name="ports">Registers the pure ports (validation, allocation, mesh planning) the operator runs with.</param>
     public static async Task<ScenarioCluster> StartAsync(Action<IServiceCollection> ports)
     {
-        var api = await KubeApiServerDouble.StartAsync();
-        // Served without their CRD schemas until crds/ lands on this branch; the double then loads the folder.
-        api.Kinds.Add(new ResourceKind(ApiGroup.Group, ApiGroup.Version, V1Alpha1IsolatedApp.KubePluralName, V1Alpha1IsolatedApp.KubeKind,
-            Namespaced: true, HasStatusSubresource: true, TracksGeneration: true, ResetsStatusOnCreate: true, RequiresResourceVersionOnUpdate: true));
-        api.Kinds.Add(new ResourceKind(ApiGroup.Group, ApiGroup.Version, V1Alpha1IsolatedNode.KubePluralName, V1Alpha1IsolatedNode.KubeKind,
-            Namespaced: false, HasStatusSubresource: true, TracksGeneration: true, ResetsStatusOnCreate: true, RequiresResourceVersionOnUpdate: true));
+        // The repository's CRDs: the double validates and prunes every write against their schemas.
+        var api = await KubeApiServerDouble.StartAsync(new KubeApiDoubleOptions { CrdFolders = [Path.Combine(RepositoryRoot(), "crds")] });
         var cluster = new ScenarioCluster(api, api.CreateClient(), ports);
         await cluster.StartOperatorAsync();
         return cluster;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WgIsolate.sln"))) return dir.FullName;
+        }
+
+        throw new DirectoryNotFoundException($"no WgIsolate.sln above {AppContext.BaseDirectory}");
     }
 
     public async Task<OperatorUnderTest> StartOperatorAsync(bool leaderElection = false)
