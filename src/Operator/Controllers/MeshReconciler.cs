@@ -10,7 +10,7 @@ namespace WgIsolate.Operator.Controllers;
 /// <summary>
 /// Turns the cached apps, instances, agent-published keys and node addresses into every node's IsolatedNode.spec.
 /// There is one key ("mesh"): a storm of events collapses into one plan, and only nodes whose spec changed are
-/// written. Preshared keys are stored before any spec refers to them.
+/// written. Preshared keys are stored before any spec refers to them and removed only after no spec does.
 /// </summary>
 public sealed class MeshReconciler(
     ClusterCache cache,
@@ -37,7 +37,7 @@ public sealed class MeshReconciler(
             .SelectMany(s => s.Interfaces).SelectMany(i => i.Peers)
             .Select(p => p.PresharedKeyRef?.Key).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-        await presharedKeys.EnsureAsync(keyEntries, cancellationToken);
+        await presharedKeys.EnsureAsync(keyEntries, prune: false, cancellationToken);
 
         var written = 0;
         var nodeNames = plan.NodeSpecs.Keys.Union(cache.IsolatedNodes.Cache.List().Select(n => n.Metadata.Name)).Order(StringComparer.Ordinal);
@@ -49,6 +49,7 @@ public sealed class MeshReconciler(
             if (await nodes.SetSpecAsync(nodeName, desired, cancellationToken)) written++;
         }
 
+        await presharedKeys.EnsureAsync(keyEntries, prune: true, cancellationToken);
         foreach (var app in view.Publish(plan.PeerStates)) requestApp(app);
         var (allocatedSubnets, freeSubnets) = allocations.Capacity;
         metrics.Subnets(allocatedSubnets, freeSubnets);

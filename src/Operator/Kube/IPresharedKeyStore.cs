@@ -6,7 +6,7 @@ public interface IPresharedKeyStore
     /// <summary>Name of the Secret that IsolatedNode specs reference.</summary>
     string SecretName { get; }
 
-    /// <summary>Makes the Secret hold exactly these entries: existing keys are kept, missing ones generated, others
-    /// removed. Returns whether it wrote.</summary>
-    Task<bool> EnsureAsync(IReadOnlySet<string> entries, CancellationToken cancellationToken);
+    /// <summary>Makes the Secret hold these entries: existing keys are kept, missing ones generated; with
+    /// <paramref name="prune"/> the others are removed. Returns whether it wrote.</summary>
+    Task<bool> EnsureAsync(IReadOnlySet<string> entries, bool prune, CancellationToken cancellationToken);
 }

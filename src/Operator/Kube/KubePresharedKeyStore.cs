@@ -11,7 +11,7 @@ public sealed class KubePresharedKeyStore(IKubernetes client, string ns, string 
 
     public string SecretName => secretName;
 
-    public Task<bool> EnsureAsync(IReadOnlySet<string> entries, CancellationToken cancellationToken) =>
+    public Task<bool> EnsureAsync(IReadOnlySet<string> entries, bool prune, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RetryOnConflictAsync($"Secret {ns}/{secretName}", async () =>
         {
             V1Secret? current = null;
@@ -25,9 +25,10 @@ public sealed class KubePresharedKeyStore(IKubernetes client, string ns, string 
             }
 
             var existing = current?.Data ?? new Dictionary<string, byte[]>();
-            if (existing.Count == entries.Count && entries.All(existing.ContainsKey)) return false;
+            if (entries.All(existing.ContainsKey) && (!prune || existing.Count == entries.Count)) return false;
 
-            var data = entries.ToDictionary(e => e, e => existing.TryGetValue(e, out var key) ? key : NewKey());
+            var kept = prune ? entries : entries.Union(existing.Keys).ToHashSet();
+            var data = kept.ToDictionary(e => e, e => existing.TryGetValue(e, out var key) ? key : NewKey());
             if (current is null)
             {
                 var secret = new V1Secret

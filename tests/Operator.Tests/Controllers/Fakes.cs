@@ -160,9 +160,9 @@ internal sealed class FakePresharedKeys(List<string> log) : IPresharedKeyStore
 {
     public string SecretName => "psk";
 
-    public Task<bool> EnsureAsync(IReadOnlySet<string> entries, CancellationToken cancellationToken)
+    public Task<bool> EnsureAsync(IReadOnlySet<string> entries, bool prune, CancellationToken cancellationToken)
     {
-        log.Add($"psk {string.Join(",", entries.Order())}");
+        log.Add($"psk{(prune ? " prune" : "")} {string.Join(",", entries.Order())}");
         return Task.FromResult(true);
     }
 }

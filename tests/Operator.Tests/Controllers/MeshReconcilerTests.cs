@@ -78,7 +78,7 @@ public sealed class MeshReconcilerTests
     }
 
     [Fact]
-    public async Task Reconcile_StoresPresharedKeysBeforeAnySpecRefersToThem()
+    public async Task Reconcile_StoresPresharedKeysBeforeAnySpecRefersToThem_AndPrunesOnlyAfter()
     {
         var spec = Spec("a");
         spec.Interfaces[0].Peers = [new NodePeerSpec { PresharedKeyRef = new SecretKeyReference { Name = "psk", Key = "demo.a--demo.b" } }];
@@ -86,7 +86,7 @@ public sealed class MeshReconcilerTests
 
         await Reconcile();
 
-        Assert.Equal(["psk demo.a--demo.b", "spec node-1"], _writeLog);
+        Assert.Equal(["psk demo.a--demo.b", "spec node-1", "psk prune demo.a--demo.b"], _writeLog);
     }
 
     [Fact]

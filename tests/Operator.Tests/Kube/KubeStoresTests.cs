@@ -117,16 +117,17 @@ public sealed class KubeStoresTests : IAsyncLifetime
     {
         var store = new KubePresharedKeyStore(Client, "ops", "wgisolate-psk");
 
-        Assert.True(await store.EnsureAsync(new HashSet<string> { "a--b", "a--c" }, CancellationToken.None));
+        Assert.True(await store.EnsureAsync(new HashSet<string> { "a--b", "a--c" }, prune: false, CancellationToken.None));
         var first = Keys();
-        Assert.False(await store.EnsureAsync(new HashSet<string> { "a--b", "a--c" }, CancellationToken.None));
-        Assert.True(await store.EnsureAsync(new HashSet<string> { "a--b" }, CancellationToken.None));
+        Assert.False(await store.EnsureAsync(new HashSet<string> { "a--b", "a--c" }, prune: false, CancellationToken.None));
+        Assert.False(await store.EnsureAsync(new HashSet<string> { "a--b" }, prune: false, CancellationToken.None));
+        Assert.True(await store.EnsureAsync(new HashSet<string> { "a--b" }, prune: true, CancellationToken.None));
 
         Assert.Equal(["a--b"], Keys().Keys);
         Assert.Equal(first["a--b"], Keys()["a--b"]);
         Assert.NotEqual(first["a--b"], first["a--c"]);
         Assert.Equal(32, Convert.FromBase64String(first["a--b"]).Length);
-        Assert.Equal(["GET 404", "POST", "GET", "GET", "PUT"], _secrets.Log);
+        Assert.Equal(["GET 404", "POST", "GET", "GET", "GET", "PUT"], _secrets.Log);
     }
 
     private Dictionary<string, string> Keys() =>

@@ -70,6 +70,24 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EitherAppAskingForAPresharedKey_LinkGetsOneKeyInTheSecret_ReferencedFromBothSides()
+    {
+        var sender = (await Cluster.GetAppAsync("sender"))!;
+        sender.Spec.PresharedKey = true;
+        await Cluster.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1IsolatedApp>(sender, ApiGroup.Group, ApiGroup.Version,
+            ScenarioCluster.Namespace, V1Alpha1IsolatedApp.KubePluralName, "sender");
+        await PublishKeysAsync();
+
+        var r = (await NodeAsync("node-1", i => i.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "receiver's peer with a PSK")).Spec.Interfaces[0].Peers[0];
+        var s = (await NodeAsync("node-2", i => i.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "sender's peer with a PSK")).Spec.Interfaces[0].Peers[0];
+        var secret = await Cluster.Client.CoreV1.ReadNamespacedSecretAsync(r.PresharedKeyRef!.Name, "ops");
+
+        Assert.Equal((r.PresharedKeyRef.Name, r.PresharedKeyRef.Key), (s.PresharedKeyRef!.Name, s.PresharedKeyRef.Key));
+        Assert.Equal(32, Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(secret.Data[r.PresharedKeyRef.Key])).Length);
+        Assert.Single(secret.Data);
+    }
+
+    [Fact]
     public async Task PodRescheduledUnderTheSameName_KeepsItsAddress_AndPeersGetTheNewEndpoint()
     {
         await PublishKeysAsync();
