@@ -1,5 +1,6 @@
 using k8s;
 using Microsoft.Extensions.Logging;
+using WgIsolate.Core.Allocation;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Kube;
 using WgIsolate.Operator.Runtime;
@@ -55,16 +56,29 @@ public sealed class IsolatedAppReconciler(
             if (!await apps.SetFinalizerAsync(appRef.Namespace, appRef.Name, Finalizer, present: true, cancellationToken)) return ReconcileResult.Done;
         }
 
-        var hadAllocation = (await allocations.SnapshotAsync(cancellationToken)).ContainsKey(appRef);
-        var allocation = await allocations.EnsureAppAsync(appRef, cancellationToken);
-        if (!hadAllocation)
-        {
-            await events.NormalAsync(app, "Allocated", $"subnet {allocation.Subnet}, id {allocation.Id}", cancellationToken);
-        }
-
+        AppAllocation allocation;
+        IReadOnlyDictionary<string, InstanceAllocation> instanceAllocations;
         var pods = cache.InstancesOf(app).ToList();
         var placements = pods.Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
-        var instanceAllocations = await allocations.EnsureInstancesAsync(appRef, placements, app.Spec.ListenPort, cancellationToken);
+        try
+        {
+            var hadAllocation = (await allocations.SnapshotAsync(cancellationToken)).ContainsKey(appRef);
+            allocation = await allocations.EnsureAppAsync(appRef, cancellationToken);
+            if (!hadAllocation)
+            {
+                await events.NormalAsync(app, "Allocated", $"subnet {allocation.Subnet}, id {allocation.Id}", cancellationToken);
+            }
+
+            instanceAllocations = await allocations.EnsureInstancesAsync(appRef, placements, app.Spec.ListenPort, cancellationToken);
+        }
+        catch (Exception e) when (e is AllocationConflictException or TerminalReconcileException)
+        {
+            // A taken fixed port or an exhausted /48 is the user's to fix: say so on the app, then let the
+            // controller retry (conflict) or stop (exhaustion).
+            await events.WarningAsync(app, "AllocationFailed", e.Message, cancellationToken);
+            throw;
+        }
+
         requestMesh();
 
         var peers = mesh.PeersOf(appRef) ?? [];

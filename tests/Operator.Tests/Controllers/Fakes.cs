@@ -68,6 +68,9 @@ internal sealed class FakeAllocations : IAllocations
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>Thrown by the next instance allocation, as Core's allocator throws for a taken fixed port.</summary>
+    public Exception? FailInstances { get; set; }
+
     public (long Allocated, long Free) Capacity => (_apps.Count, 65535 - _apps.Count);
 
     public Task<string> ClusterPrefixAsync(CancellationToken cancellationToken) => Task.FromResult("fd00:1:2::/48");
@@ -88,6 +91,7 @@ internal sealed class FakeAllocations : IAllocations
         IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken)
     {
         Calls.Add($"instances {app}: {string.Join(",", instances.Select(i => $"{i.Instance}@{i.Node}").Order())}");
+        if (FailInstances is { } failure) throw failure;
         var current = _apps[app];
         var result = new Dictionary<string, InstanceAllocation>();
         var next = current.Instances.Count + 1;

@@ -107,6 +107,18 @@ public sealed class IsolatedAppReconcilerTests
     }
 
     [Fact]
+    public async Task Reconcile_FixedPortTaken_WarnsOnTheAppAndFailsForARetry()
+    {
+        _cache.Apps.Cache.Upsert(App("receiver"));
+        _cache.Pods.Cache.Upsert(Pod("receiver-a", "receiver", "node-1"));
+        _allocations.FailInstances = new WgIsolate.Core.Allocation.AllocationConflictException("port 51820 on node node-1 is already used by demo/other/other-0");
+
+        await Assert.ThrowsAsync<WgIsolate.Core.Allocation.AllocationConflictException>(Reconcile);
+
+        Assert.Contains("Warning AllocationFailed receiver: port 51820 on node node-1 is already used by demo/other/other-0", _events.Events);
+    }
+
+    [Fact]
     public async Task Reconcile_NothingChanged_WritesStatusOnce()
     {
         _cache.Apps.Cache.Upsert(App("receiver"));

@@ -58,10 +58,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
         Assert.Equal(node1.Spec.ClusterPrefix, node2.Spec.ClusterPrefix);
         Assert.EndsWith("/48", node1.Spec.ClusterPrefix);
 
-        var withdrawn = (await Cluster.GetAppAsync("receiver"))!;
-        withdrawn.Spec.Peers = [];
-        await Cluster.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1IsolatedApp>(withdrawn, ApiGroup.Group, ApiGroup.Version,
-            ScenarioCluster.Namespace, V1Alpha1IsolatedApp.KubePluralName, "receiver");
+        await Cluster.UpdateAppAsync("receiver", a => a.Spec.Peers = []);
 
         await NodeAsync("node-1", i => i.Peers.Count == 0, "receiver-0 without peers");
         await NodeAsync("node-2", i => i.Peers.Count == 0, "sender-0 without peers");
@@ -72,10 +69,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     [Fact]
     public async Task EitherAppAskingForAPresharedKey_LinkGetsOneKeyInTheSecret_ReferencedFromBothSides()
     {
-        var sender = (await Cluster.GetAppAsync("sender"))!;
-        sender.Spec.PresharedKey = true;
-        await Cluster.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1IsolatedApp>(sender, ApiGroup.Group, ApiGroup.Version,
-            ScenarioCluster.Namespace, V1Alpha1IsolatedApp.KubePluralName, "sender");
+        await Cluster.UpdateAppAsync("sender", a => a.Spec.PresharedKey = true);
         await PublishKeysAsync();
 
         var r = (await NodeAsync("node-1", i => i.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "receiver's peer with a PSK")).Spec.Interfaces[0].Peers[0];

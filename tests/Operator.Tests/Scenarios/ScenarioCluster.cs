@@ -93,6 +93,26 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>A user's edit: read, change, replace; again from a fresh read when the operator wrote in between.</summary>
+    public async Task UpdateAppAsync(string name, Action<V1Alpha1IsolatedApp> change)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var app = await GetAppAsync(name) ?? throw new InvalidOperationException($"no app {name}");
+            change(app);
+            try
+            {
+                await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1IsolatedApp>(app, ApiGroup.Group, ApiGroup.Version, Namespace,
+                    V1Alpha1IsolatedApp.KubePluralName, name);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 10)
+            {
+                // The operator wrote status or its finalizer in between.
+            }
+        }
+    }
+
     public Task DeleteAppAsync(string name) =>
         Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Namespace, V1Alpha1IsolatedApp.KubePluralName, name);
 
