@@ -1,6 +1,8 @@
 using System.Net;
 using WgIsolate.Datapath.Convergence;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Convergence.Tests;
 
 public class ConvergerTests
@@ -144,7 +146,7 @@ public class ConvergerTests
     {
         Converge(SampleApps.Receiver());
         kernel.Tamper(k => k.CreateVethPair("sneaky0", "sneaky1", "receiver"));
-        kernel.Tamper(k => k.AddRoute("receiver", new RouteState(IPNetwork.Parse("::/0"), "wg-receiver", null, RouteProtocol.Other)));
+        kernel.Tamper(k => k.AddRoute("receiver", new RouteState(IPNetwork.Parse("::/0"), "wg-receiver", null, RouteOrigin.Other)));
 
         var report = Converge(SampleApps.Receiver());
 

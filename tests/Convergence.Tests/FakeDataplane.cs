@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using WgIsolate.Datapath.Convergence;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Convergence.Tests;
 
 /// <summary>
@@ -109,14 +111,14 @@ internal sealed class FakeDataplane : IDataplane
             throw new DataplaneException($"adding {address} to {link}: File exists (EEXIST)");
         }
 
-        Ns(netns).Routes.Add(new RouteState(address.Network, link, null, RouteProtocol.Kernel));
+        Ns(netns).Routes.Add(new RouteState(address.Network, link, null, RouteOrigin.Kernel));
     }
 
     public void DeleteAddress(string? netns, string link, InterfaceAddress address)
     {
         Mutate($"addr del {Name(netns)}/{link} {address}");
         FindLink(netns, link).Addresses.Remove(address);
-        Ns(netns).Routes.Remove(new RouteState(address.Network, link, null, RouteProtocol.Kernel));
+        Ns(netns).Routes.Remove(new RouteState(address.Network, link, null, RouteOrigin.Kernel));
     }
 
     public IReadOnlyList<RouteState> ListRoutes(string? netns) => Ns(netns).Routes.ToList();
@@ -223,7 +225,7 @@ internal sealed class FakeDataplane : IDataplane
     }
 
     private static string DescribeRoute(RouteState r) =>
-        $"{r.Destination} dev {r.Device}{(r.Gateway is null ? "" : $" via {r.Gateway}")} proto {r.Protocol}";
+        $"{r.Destination} dev {r.Device}{(r.Gateway is null ? "" : $" via {r.Gateway}")} proto {r.Origin}";
 
     private static string DescribeDevice(WireGuardDeviceSpec? d) => d is null
         ? ""

@@ -1,6 +1,8 @@
 using System.Net;
 using WgIsolate.Datapath.Convergence;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Convergence.Tests;
 
 /// <summary>The seed's receiver/sender pair, as app networks.</summary>

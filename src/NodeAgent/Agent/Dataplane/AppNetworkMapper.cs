@@ -5,6 +5,8 @@ using WgIsolate.Core.Naming;
 using WgIsolate.Core.Validation;
 using WgIsolate.Datapath.Convergence;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.NodeAgent.Dataplane;
 
 /// <summary>

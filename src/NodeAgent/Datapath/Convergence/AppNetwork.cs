@@ -1,4 +1,5 @@
 using System.Net;
+using WgIsolate.Datapath.Netlink.Route;
 
 namespace WgIsolate.Datapath.Convergence;
 
@@ -39,41 +40,3 @@ public sealed record VethEgressSpec(
 
 /// <summary>The two ends of a veth pair in one address family; routes inside the app go via <see cref="Host"/>.</summary>
 public sealed record VethAddressing(InterfaceAddress Host, InterfaceAddress App);
-
-/// <summary>An address as it sits on an interface: host bits and prefix length together.</summary>
-public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLength)
-{
-    public IPNetwork Network => new(Mask(Address, PrefixLength), PrefixLength);
-
-    public static InterfaceAddress Parse(string text)
-    {
-        var slash = text.IndexOf('/');
-        if (slash < 0)
-        {
-            throw new FormatException($"'{text}' is not an address with a prefix length");
-        }
-
-        var address = IPAddress.Parse(text.AsSpan(0, slash));
-        var length = int.Parse(text.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture);
-        var max = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
-        if (length < 0 || length > max)
-        {
-            throw new FormatException($"'{text}' has a prefix length outside 0..{max}");
-        }
-
-        return new InterfaceAddress(address, length);
-    }
-
-    public override string ToString() => $"{Address}/{PrefixLength}";
-
-    private static IPAddress Mask(IPAddress address, int prefixLength)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var bit = prefixLength; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-
-        return new IPAddress(bytes);
-    }
-}

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Datapath.Convergence;
 
 /// <summary>
@@ -253,7 +255,7 @@ public sealed class Converger(IDataplane dataplane)
     /// <summary>Inside an app namespace every route that is not the kernel's must be one we want: fail closed.</summary>
     private void EnsureRoutes(string netns, IReadOnlyList<RouteState> wanted, ChangeLog changes)
     {
-        var present = dataplane.ListRoutes(netns).Where(r => r.Protocol != RouteProtocol.Kernel).ToList();
+        var present = dataplane.ListRoutes(netns).Where(r => r.Origin != RouteOrigin.Kernel).ToList();
         foreach (var extra in present.Except(wanted))
         {
             dataplane.DeleteRoute(netns, extra);
@@ -272,7 +274,7 @@ public sealed class Converger(IDataplane dataplane)
     {
         var wanted = DesiredRoutes.OnHost(app);
         var device = app.Egress!.HostInterface;
-        var present = dataplane.ListRoutes(null).Where(r => r.Device == device && r.Protocol == RouteProtocol.WgIsolate).ToList();
+        var present = dataplane.ListRoutes(null).Where(r => r.Device == device && r.Origin == RouteOrigin.WgIsolate).ToList();
         foreach (var extra in present.Except(wanted))
         {
             dataplane.DeleteRoute(null, extra);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Datapath.Convergence;
 
 /// <summary>The routes an app network implies, inside its namespace and on the host.</summary>
@@ -9,7 +11,7 @@ public static class DesiredRoutes
     public static IReadOnlyList<RouteState> InApp(AppNetwork app)
     {
         var routes = app.WireGuard.RoutedPrefixes
-            .Select(p => new RouteState(p, app.WireGuard.Name, null, RouteProtocol.WgIsolate))
+            .Select(p => new RouteState(p, app.WireGuard.Name, null, RouteOrigin.WgIsolate))
             .ToList();
         if (app.Egress is { } egress)
         {
@@ -19,7 +21,7 @@ public static class DesiredRoutes
                     ? egress.Ipv4?.Host.Address ?? throw new InvalidOperationException(
                         $"{app.Owner}: IPv4 route {destination} needs IPv4 on the egress veth")
                     : egress.Ipv6.Host.Address;
-                routes.Add(new RouteState(destination, egress.AppInterface, via, RouteProtocol.WgIsolate));
+                routes.Add(new RouteState(destination, egress.AppInterface, via, RouteOrigin.WgIsolate));
             }
         }
 
@@ -32,7 +34,7 @@ public static class DesiredRoutes
         var egress = app.Egress ?? throw new InvalidOperationException($"{app.Owner} has no egress");
         return
         [
-            new RouteState(new IPNetwork(app.WireGuard.Address.Address, 128), egress.HostInterface, egress.Ipv6.App.Address, RouteProtocol.WgIsolate),
+            new RouteState(new IPNetwork(app.WireGuard.Address.Address, 128), egress.HostInterface, egress.Ipv6.App.Address, RouteOrigin.WgIsolate),
         ];
     }
 }

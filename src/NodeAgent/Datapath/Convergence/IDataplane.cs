@@ -1,5 +1,7 @@
 using System.Net;
 
+using WgIsolate.Datapath.Netlink.Route;
+
 namespace WgIsolate.Datapath.Convergence;
 
 /// <summary>
@@ -56,10 +58,10 @@ public interface IDataplane
 
 public sealed record LinkState(string Name, string Kind, bool Up, string? Alias);
 
-/// <summary>A route in the main table. <see cref="Protocol"/> tells kernel-made routes from ours.</summary>
-public sealed record RouteState(IPNetwork Destination, string Device, IPAddress? Gateway, RouteProtocol Protocol);
+/// <summary>A route in the main table. <see cref="Origin"/> tells kernel-made routes from ours.</summary>
+public sealed record RouteState(IPNetwork Destination, string Device, IPAddress? Gateway, RouteOrigin Origin);
 
-public enum RouteProtocol
+public enum RouteOrigin
 {
     /// <summary>Made by the kernel for an address (prefix routes, link-local).</summary>
     Kernel,
