@@ -1,0 +1,83 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using WgIsolate.Core.Api;
+using WgIsolate.Operator.Kube;
+using WgIsolate.Operator.Runtime;
+
+namespace WgIsolate.Operator.Controllers;
+
+/// <summary>
+/// The informers of everything the operator reads, with the lookups reconcilers need: pods by node and namespace,
+/// apps by namespace, and the apps that select a given pod. One per process, shared by every controller.
+/// </summary>
+public sealed class ClusterCache
+{
+    public const string ByNode = "node";
+    public const string ByNamespace = "namespace";
+
+    public ClusterCache(IKubernetes client, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
+        : this(KubeSources.IsolatedApps(client), KubeSources.Pods(client), KubeSources.Nodes(client), KubeSources.IsolatedNodes(client),
+            options, time, loggers)
+    {
+    }
+
+    public ClusterCache(IResourceSource<V1Alpha1IsolatedApp> apps, IResourceSource<V1Pod> pods, IResourceSource<V1Node> nodes,
+        IResourceSource<V1Alpha1IsolatedNode> isolatedNodes, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        Apps = new(apps, options, time, loggers.CreateLogger("Informer.IsolatedApps"));
+        Pods = new(pods, options, time, loggers.CreateLogger("Informer.Pods"), Trim);
+        Nodes = new(nodes, options, time, loggers.CreateLogger("Informer.Nodes"));
+        IsolatedNodes = new(isolatedNodes, options, time, loggers.CreateLogger("Informer.IsolatedNodes"));
+        Apps.Cache.AddIndex(ByNamespace, a => [a.Metadata.NamespaceProperty]);
+        Pods.Cache.AddIndex(ByNamespace, p => [p.Metadata.NamespaceProperty]);
+        Pods.Cache.AddIndex(ByNode, p => p.Spec?.NodeName is { Length: > 0 } node ? [node] : []);
+        All = [Apps, Pods, Nodes, IsolatedNodes];
+    }
+
+    public ResourceInformer<V1Alpha1IsolatedApp> Apps { get; }
+    public ResourceInformer<V1Pod> Pods { get; }
+    public ResourceInformer<V1Node> Nodes { get; }
+    public ResourceInformer<V1Alpha1IsolatedNode> IsolatedNodes { get; }
+    public IReadOnlyList<IInformer> All { get; }
+
+    public bool HasSynced => All.All(i => i.HasSynced);
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(All.Select(i => i.RunAsync(cancellationToken)));
+
+    /// <summary>Apps in the pod's namespace whose selector matches the pod's labels.</summary>
+    public IEnumerable<V1Alpha1IsolatedApp> AppsSelecting(V1Pod pod) =>
+        Apps.Cache.ByIndex(ByNamespace, pod.Metadata.NamespaceProperty)
+            .Where(app => LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
+
+    /// <summary>The app's instances: its selected pods that are scheduled, not finished and not being deleted.</summary>
+    public IEnumerable<V1Pod> InstancesOf(V1Alpha1IsolatedApp app) =>
+        Pods.Cache.ByIndex(ByNamespace, app.Metadata.NamespaceProperty)
+            .Where(pod => IsInstance(pod) && LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
+
+    /// <summary>
+    /// Pods are watched cluster-wide (one watch cannot follow the changing union of every app's selector), so only
+    /// the fields the operator reads are kept: at 10,000 pods whole pod objects would dominate the memory.
+    /// </summary>
+    public static V1Pod Trim(V1Pod pod) => new()
+    {
+        ApiVersion = pod.ApiVersion,
+        Kind = pod.Kind,
+        Metadata = new V1ObjectMeta
+        {
+            Name = pod.Metadata.Name,
+            NamespaceProperty = pod.Metadata.NamespaceProperty,
+            Uid = pod.Metadata.Uid,
+            ResourceVersion = pod.Metadata.ResourceVersion,
+            Labels = pod.Metadata.Labels,
+            DeletionTimestamp = pod.Metadata.DeletionTimestamp,
+        },
+        Spec = new V1PodSpec { NodeName = pod.Spec?.NodeName, Containers = [] },
+        Status = new V1PodStatus { Phase = pod.Status?.Phase },
+    };
+
+    public static bool IsInstance(V1Pod pod) =>
+        !string.IsNullOrEmpty(pod.Spec?.NodeName)
+        && pod.Metadata.DeletionTimestamp is null
+        && pod.Status?.Phase is not ("Succeeded" or "Failed");
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using k8s.Autorest;
+
+namespace WgIsolate.Operator.Kube;
+
+internal static class KubeErrors
+{
+    public static bool IsConflict(Exception e) => Status(e) == HttpStatusCode.Conflict;
+
+    public static bool IsNotFound(Exception e) => Status(e) == HttpStatusCode.NotFound;
+
+    private static HttpStatusCode? Status(Exception e) => (e as HttpOperationException)?.Response?.StatusCode;
+}
+
+/// <summary>
+/// Read-modify-write with the object's resourceVersion: a 409 means someone wrote in between (an agent's status
+/// write bumps the version too), so read again and re-apply the same pure change.
+/// </summary>
+internal static class OptimisticConcurrency
+{
+    public const int MaxAttempts = 8;
+
+    public static async Task<T> RetryOnConflictAsync<T>(string what, Func<Task<T>> attempt)
+    {
+        for (var i = 1; ; i++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (HttpOperationException e) when (KubeErrors.IsConflict(e) && i < MaxAttempts)
+            {
+                // Someone else wrote first; the next attempt starts from a fresh read.
+            }
+            catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+            {
+                throw new InvalidOperationException($"{what}: still conflicting after {MaxAttempts} attempts", e);
+            }
+        }
+    }
+}
