@@ -164,8 +164,7 @@ public static class SetDeviceMessages
     private static void WriteAllowedIP(MessageWriter writer, IPNetwork network)
     {
         var entry = writer.BeginNest(Element, setNestedFlag: true);
-        var v6 = network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6;
-        writer.U16(AllowedIPFamily, (ushort)(v6 ? 10 : 2));
+        writer.U16(AllowedIPFamily, Netlink.Route.AddressFamilies.Of(network.BaseAddress));
         writer.Attribute(AllowedIPAddress, network.BaseAddress.GetAddressBytes());
         writer.U8(AllowedIPCidr, (byte)network.PrefixLength);
         writer.EndNest(entry);

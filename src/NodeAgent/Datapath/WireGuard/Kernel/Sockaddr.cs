@@ -1,20 +1,18 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using WgIsolate.Datapath.Netlink.Route;
 
 namespace WgIsolate.Datapath.WireGuard.Kernel;
 
 /// <summary>WGPEER_A_ENDPOINT: a sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes), port big-endian.</summary>
 internal static class Sockaddr
 {
-    private const ushort Inet = 2;
-    private const ushort Inet6 = 10;
-
     public static byte[] Encode(IPEndPoint endpoint)
     {
         var v6 = endpoint.AddressFamily == AddressFamily.InterNetworkV6;
         var bytes = new byte[v6 ? 28 : 16];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, v6 ? Inet6 : Inet);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, v6 ? AddressFamilies.Inet6 : AddressFamilies.Inet);
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2), (ushort)endpoint.Port);
         if (v6)
         {
@@ -38,12 +36,12 @@ internal static class Sockaddr
         }
 
         var family = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
-        if (family == Inet && bytes.Length == 16)
+        if (family == AddressFamilies.Inet && bytes.Length == 16)
         {
             return new IPEndPoint(new IPAddress(bytes.Slice(4, 4)), BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]));
         }
 
-        if (family == Inet6 && bytes.Length == 28)
+        if (family == AddressFamilies.Inet6 && bytes.Length == 28)
         {
             var scope = BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..]);
             return new IPEndPoint(new IPAddress(bytes.Slice(8, 16), scope), BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]));
