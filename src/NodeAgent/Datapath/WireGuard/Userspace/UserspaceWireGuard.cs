@@ -13,7 +13,16 @@ public sealed class UserspaceWireGuard(UapiClient uapi, WireGuardGo launcher) : 
 
     public string Name => "userspace (wireguard-go)";
 
-    public void CreateLink(string device) => launcher.Start(device);
+    /// <summary>A device whose wireguard-go still answers is adopted: that is what a restarted agent finds.</summary>
+    public void CreateLink(string device)
+    {
+        if (uapi.Exists(device) && !uapi.IsStale(device))
+        {
+            return;
+        }
+
+        launcher.Start(device);
+    }
 
     public WireGuardDevice Read(string device, NetnsHandle linkNamespace) => uapi.Get(device);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace WgIsolate.Datapath.WireGuard.Userspace;
 
@@ -77,21 +76,34 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
     /// <summary>A socket file nobody listens on is what a daemon that died leaves; it would fool the wait above.</summary>
     private void RemoveStaleSocket(string device)
     {
-        var path = uapi.SocketPath(device);
-        if (!File.Exists(path))
+        if (uapi.IsStale(device))
         {
-            return;
+            File.Delete(uapi.SocketPath(device));
+        }
+    }
+
+    /// <summary>Deletes the device's TUN (through <paramref name="deleteLink"/>, wherever it lives) and waits until
+    /// wireguard-go has exited and removed its socket. False when there was no link to delete.</summary>
+    public bool Remove(string device, Func<string, bool> deleteLink)
+    {
+        if (!deleteLink(device))
+        {
+            RemoveStaleSocket(device);
+            return false;
         }
 
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        var deadline = Stopwatch.StartNew();
+        while (uapi.Exists(device))
         {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
+            if (deadline.Elapsed > StartTimeout)
+            {
+                throw new UapiException(device, $"the TUN was deleted but wireguard-go still holds {uapi.SocketPath(device)} after {StartTimeout.TotalSeconds} s");
+            }
+
+            Thread.Sleep(10);
         }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            File.Delete(path);
-        }
+
+        return true;
     }
 
     private static string Tail(string log) =>
