@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/WgIsolate.Bench -- --filter '*Mesh*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

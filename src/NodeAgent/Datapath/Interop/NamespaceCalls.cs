@@ -1,0 +1,47 @@
+using Tmds.Linux;
+
+namespace WgIsolate.Datapath.Interop;
+
+/// <summary>Checked setns/unshare for network namespaces and the mount calls that pin them to /run/netns.</summary>
+internal static unsafe class NamespaceCalls
+{
+    public const int CLONE_NEWNET = 0x40000000;
+
+    public static void SetNetworkNamespace(FileDescriptorHandle netns, string what) =>
+        Errno.Check(LibC.setns(netns.Fd, CLONE_NEWNET), $"setns({what})");
+
+    /// <summary>Raw setns for the restore path, where the caller decides what failure means.</summary>
+    public static int TrySetNetworkNamespace(FileDescriptorHandle netns) => LibC.setns(netns.Fd, CLONE_NEWNET);
+
+    public static void UnshareNetworkNamespace() => Errno.Check(LibC.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)");
+
+    public static int TryMount(string source, string target, string fsType, ulong flags)
+    {
+        var s = NativePath.Utf8z(source);
+        var t = NativePath.Utf8z(target);
+        var f = NativePath.Utf8z(fsType);
+        fixed (byte* sp = s, tp = t, fp = f)
+        {
+            return LibC.mount(sp, tp, fp, (ulong_t)flags, null) == 0 ? 0 : LibC.errno;
+        }
+    }
+
+    public static void Mount(string source, string target, string fsType, ulong flags)
+    {
+        var errno = TryMount(source, target, fsType, flags);
+        if (errno != 0)
+        {
+            throw new ErrnoException(errno, $"mount {source} on {target} (flags 0x{flags:x})");
+        }
+    }
+
+    /// <summary>umount2(MNT_DETACH); returns the errno (0 on success) because deletion tolerates "not mounted".</summary>
+    public static int TryDetach(string target)
+    {
+        var t = NativePath.Utf8z(target);
+        fixed (byte* tp = t)
+        {
+            return LibC.umount2(tp, LibC.MNT_DETACH) == 0 ? 0 : LibC.errno;
+        }
+    }
+}

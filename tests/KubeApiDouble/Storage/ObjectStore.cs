@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using WgIsolate.KubeApiDouble.Schema;
+
+namespace WgIsolate.KubeApiDouble.Storage;
+
+/// <summary>
+/// Every object of every kind, one global resourceVersion counter (like etcd's revision), and the history of changes
+/// that watches replay from. One lock serialises all writes, so resourceVersions are strictly increasing and every
+/// watch sees events in that order.
+/// </summary>
+public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = [];
+
+    private long _resourceVersion;
+
+    public long CurrentResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    public JsonObject Get(ResourceKind kind, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(kind, ns, name)?.DeepClone().AsObject() ?? throw ApiError.NotFound(kind, name);
+        }
+    }
+
+    /// <summary>
+    /// Lists the current state, except with resourceVersionMatch=Exact: then the state as of that resourceVersion,
+    /// rebuilt from the history (410 Gone once compacted). A plain resourceVersion means "not older than", which the
+    /// current state always satisfies, as the real server's watch cache answers it.
+    /// </summary>
+    public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(
+        ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, long? exactResourceVersion)
+    {
+        lock (_gate)
+        {
+            var (objects, rv) = exactResourceVersion is { } exact ? SnapshotAt(kind, exact) : (Bucket(kind).Values, _resourceVersion);
+            var items = objects
+                .Where(o => ns is null || (string?)o["metadata"]?["namespace"] == ns)
+                .Where(o => labels.Matches(o) && fields.Matches(o))
+                .Select(o => WithApiVersion(o.DeepClone().AsObject(), kind))
+                .ToList();
+            return (items, rv);
+        }
+    }
+
+    public JsonObject Create(ResourceKind kind, string? ns, JsonObject body)
+    {
+        var obj = body.DeepClone().AsObject();
+        var metadata = Metadata(obj);
+        CheckNamespace(kind, ns, metadata);
+        var name = (string?)metadata["name"];
+        if (string.IsNullOrEmpty(name))
+        {
+            var prefix = (string?)metadata["generateName"];
+            if (string.IsNullOrEmpty(prefix))
+            {
+                throw ApiError.Invalid(kind, "", [new("metadata.name", "FieldValueRequired", "Required value: name or generateName is required")]);
+            }
+            name = prefix + Guid.NewGuid().ToString("N")[..5];
+            metadata["name"] = name;
+        }
+        WithApiVersion(obj, kind);
+        foreach (var serverOwned in new[] { "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
+        {
+            metadata.Remove(serverOwned);
+        }
+        if (kind.ResetsStatusOnCreate)
+        {
+            obj.Remove("status");
+        }
+        Validate(kind, name, obj);
+        lock (_gate)
+        {
+            var bucket = Bucket(kind);
+            if (bucket.ContainsKey(Key(ns, name)))
+            {
+                throw ApiError.AlreadyExists(kind, name);
+            }
+            metadata["uid"] = Guid.NewGuid().ToString();
+            metadata["creationTimestamp"] = Timestamp();
+            if (kind.TracksGeneration)
+            {
+                metadata["generation"] = 1L;
+            }
+            metadata["resourceVersion"] = Next();
+            bucket[Key(ns, name)] = obj;
+            Record(kind, "ADDED", obj, null);
+            return obj.DeepClone().AsObject();
+        }
+    }
+
+    /// <summary>PUT of the main resource (<paramref name="statusOnly"/> false) or of its status subresource.</summary>
+    public JsonObject Update(ResourceKind kind, string? ns, string name, JsonObject body, bool statusOnly) =>
+        Mutate(kind, ns, name, _ => body, statusOnly, unconditionalAllowed: !kind.RequiresResourceVersionOnUpdate);
+
+    /// <summary>PATCH: the patch applies to the stored object under the lock, so it never conflicts unless the patch
+    /// itself carries a stale metadata.resourceVersion.</summary>
+    public JsonObject Patch(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
+        Mutate(kind, ns, name, patch, statusOnly, unconditionalAllowed: true);
+
+    public JsonObject Delete(ResourceKind kind, string? ns, string name, JsonObject? options)
+    {
+        lock (_gate)
+        {
+            var old = Find(kind, ns, name) ?? throw ApiError.NotFound(kind, name);
+            var preconditions = options?["preconditions"];
+            if ((string?)preconditions?["uid"] is { } uid && uid != (string?)old["metadata"]!["uid"])
+            {
+                throw ApiError.Conflict(kind, name,
+                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {old["metadata"]!["uid"]}");
+            }
+            if ((string?)preconditions?["resourceVersion"] is { } rv && rv != (string?)old["metadata"]!["resourceVersion"])
+            {
+                throw ApiError.Conflict(kind, name,
+                    $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {old["metadata"]!["resourceVersion"]}");
+            }
+            var finalizers = old["metadata"]!["finalizers"] as JsonArray;
+            if (finalizers is { Count: > 0 })
+            {
+                if (old["metadata"]!["deletionTimestamp"] is not null)
+                {
+                    return old.DeepClone().AsObject();
+                }
+                // Finalizers hold the object: deletion only marks it; removing the last finalizer completes it.
+                var marked = old.DeepClone().AsObject();
+                marked["metadata"]!["deletionTimestamp"] = Timestamp();
+                marked["metadata"]!["deletionGracePeriodSeconds"] = 0L;
+                return Store(kind, ns, name, old, marked);
+            }
+            var gone = old.DeepClone().AsObject();
+            gone["metadata"]!["resourceVersion"] = Next();
+            Bucket(kind).Remove(Key(ns, name));
+            Record(kind, "DELETED", gone, old);
+            return gone.DeepClone().AsObject();
+        }
+    }
+
+    private JsonObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change,
+        bool statusOnly, bool unconditionalAllowed)
+    {
+        lock (_gate)
+        {
+            var old = Find(kind, ns, name) ?? throw ApiError.NotFound(kind, name);
+            var incoming = change(old.DeepClone().AsObject());
+            var metadata = Metadata(incoming);
+            if ((string?)metadata["name"] is { } bodyName && bodyName != name)
+            {
+                throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+            }
+            CheckNamespace(kind, ns, metadata);
+            var requestedVersion = (string?)metadata["resourceVersion"];
+            if (string.IsNullOrEmpty(requestedVersion) && !unconditionalAllowed)
+            {
+                throw ApiError.Invalid(kind, name, [new("metadata.resourceVersion", "FieldValueInvalid",
+                    "Invalid value: 0x0: must be specified for an update")]);
+            }
+            if (!string.IsNullOrEmpty(requestedVersion) && requestedVersion != (string?)old["metadata"]!["resourceVersion"])
+            {
+                throw ApiError.Conflict(kind, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            var next = statusOnly ? OnlyStatusOf(old, incoming) : KeepServerFields(kind, old, incoming);
+            WithApiVersion(next, kind);
+            CheckFinalizersNotAddedDuringDeletion(kind, name, old, next);
+            Validate(kind, name, next);
+            if (kind.TracksGeneration && !JsonNode.DeepEquals(WithoutMetadataAndStatus(old), WithoutMetadataAndStatus(next)))
+            {
+                next["metadata"]!["generation"] = (old["metadata"]!["generation"]?.GetValue<long>() ?? 0) + 1;
+            }
+            return Store(kind, ns, name, old, next);
+        }
+    }
+
+    // Caller holds the lock. A write that changes nothing is not a write: no new resourceVersion, no event.
+    private JsonObject Store(ResourceKind kind, string? ns, string name, JsonObject old, JsonObject next)
+    {
+        next["metadata"]!["resourceVersion"] = old["metadata"]!["resourceVersion"]!.DeepClone();
+        if (JsonNode.DeepEquals(old, next))
+        {
+            return old.DeepClone().AsObject();
+        }
+        next["metadata"]!["resourceVersion"] = Next();
+        var finalizers = next["metadata"]!["finalizers"] as JsonArray;
+        if (next["metadata"]!["deletionTimestamp"] is not null && finalizers is null or { Count: 0 })
+        {
+            Bucket(kind).Remove(Key(ns, name));
+            Record(kind, "DELETED", next, old);
+        }
+        else
+        {
+            Bucket(kind)[Key(ns, name)] = next;
+            Record(kind, "MODIFIED", next, old);
+        }
+        return next.DeepClone().AsObject();
+    }
+
+    private static JsonObject OnlyStatusOf(JsonObject old, JsonObject incoming)
+    {
+        var next = old.DeepClone().AsObject();
+        next.Remove("status");
+        if (incoming["status"] is { } status)
+        {
+            next["status"] = status.DeepClone();
+        }
+        return next;
+    }
+
+    private static JsonObject KeepServerFields(ResourceKind kind, JsonObject old, JsonObject incoming)
+    {
+        var next = incoming.DeepClone().AsObject();
+        var metadata = Metadata(next);
+        foreach (var serverOwned in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace" })
+        {
+            metadata.Remove(serverOwned);
+            if (old["metadata"]![serverOwned] is { } kept)
+            {
+                metadata[serverOwned] = kept.DeepClone();
+            }
+        }
+        if (kind.HasStatusSubresource)
+        {
+            // The main resource ignores status; the status subresource ignores everything else.
+            next.Remove("status");
+            if (old["status"] is { } status)
+            {
+                next["status"] = status.DeepClone();
+            }
+        }
+        return next;
+    }
+
+    private static void CheckFinalizersNotAddedDuringDeletion(ResourceKind kind, string name, JsonObject old, JsonObject next)
+    {
+        if (old["metadata"]!["deletionTimestamp"] is null)
+        {
+            return;
+        }
+        var before = (old["metadata"]!["finalizers"] as JsonArray)?.Select(f => (string?)f).ToHashSet() ?? [];
+        var added = (next["metadata"]!["finalizers"] as JsonArray)?.Select(f => (string?)f).Where(f => !before.Contains(f)).ToList() ?? [];
+        if (added.Count > 0)
+        {
+            throw ApiError.Invalid(kind, name, [new("metadata.finalizers", "FieldValueForbidden",
+                $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(" ", added)}]")]);
+        }
+    }
+
+    private static void Validate(ResourceKind kind, string name, JsonObject obj)
+    {
+        if (kind.Schema is null)
+        {
+            return;
+        }
+        var causes = StructuralSchema.PruneDefaultAndValidate(obj, kind.Schema);
+        if (causes.Count > 0)
+        {
+            throw ApiError.Invalid(kind, name, causes);
+        }
+    }
+
+    private static void CheckNamespace(ResourceKind kind, string? ns, JsonObject metadata)
+    {
+        if (!kind.Namespaced)
+        {
+            metadata.Remove("namespace");
+            return;
+        }
+        if (ns is null)
+        {
+            throw ApiError.BadRequest($"{kind.QualifiedResource} is namespaced: the request needs a namespace");
+        }
+        if ((string?)metadata["namespace"] is { Length: > 0 } bodyNamespace && bodyNamespace != ns)
+        {
+            throw ApiError.BadRequest($"the namespace of the provided object ({bodyNamespace}) does not match the namespace sent on the request ({ns})");
+        }
+        metadata["namespace"] = ns;
+    }
+
+    private static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            return metadata;
+        }
+        var created = new JsonObject();
+        obj["metadata"] = created;
+        return created;
+    }
+
+    private static JsonObject WithApiVersion(JsonObject obj, ResourceKind kind)
+    {
+        obj["apiVersion"] = kind.ApiVersion;
+        obj["kind"] = kind.Kind;
+        return obj;
+    }
+
+    private static JsonObject WithoutMetadataAndStatus(JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        copy.Remove("metadata");
+        copy.Remove("status");
+        return copy;
+    }
+
+    private JsonObject? Find(ResourceKind kind, string? ns, string name) =>
+        Bucket(kind).GetValueOrDefault(Key(ns, name));
+
+    private SortedDictionary<string, JsonObject> Bucket(ResourceKind kind)
+    {
+        var key = StorageKey(kind);
+        if (!_objects.TryGetValue(key, out var bucket))
+        {
+            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _objects[key] = bucket;
+        }
+        return bucket;
+    }
+
+    // Versions of one resource share storage, as they share etcd keys on the real server.
+    private static string StorageKey(ResourceKind kind) => $"{kind.Group}/{kind.Plural}";
+
+    private static string Key(string? ns, string name) => $"{ns}/{name}";
+
+    private string Next() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+
+    private string Timestamp() =>
+        clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
