@@ -28,7 +28,12 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["LOG_LEVEL"] = "error";
+        // No LOG_LEVEL on purpose: when it is set, the daemon keeps this process's stdout/stderr pipes as its own
+        // (verified: fd 1 -> pipe), and a Go program writing to a broken fd 1/2 dies of SIGPIPE, so a log line after
+        // an agent restart would kill the tunnel. Unset, the daemon gets /dev/null while the parent still prints
+        // its start-up errors here. WG_PROCESS_FOREGROUND must stay unset too: it would keep the parent in front.
+        start.Environment.Remove("LOG_LEVEL");
+        start.Environment.Remove("WG_PROCESS_FOREGROUND");
         using var process = Process.Start(start) ?? throw new UapiException(device, $"could not start {path}");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -47,6 +52,26 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
             }
 
             Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>
+    /// Removes a device: deleting its TUN (through <paramref name="deleteLink"/>, in whichever netns it lives now)
+    /// makes wireguard-go exit, and it removes its socket on the way out. A socket left behind by a process that
+    /// died is unlinked, so the name can be used again.
+    /// </summary>
+    public void Remove(string device, Func<string, bool> deleteLink)
+    {
+        deleteLink(device);
+        var deadline = Stopwatch.StartNew();
+        while (uapi.Exists(device) && deadline.Elapsed < StartTimeout)
+        {
+            Thread.Sleep(10);
+        }
+
+        if (uapi.Exists(device))
+        {
+            File.Delete(uapi.SocketPath(device));
         }
     }
 }
