@@ -10,6 +10,11 @@ public sealed record VmConsole(IReadOnlyList<string> Lines, bool TimedOut, TimeS
     public bool Passed => !TimedOut && Lines.Any(line => line.StartsWith(Initramfs.PassMarker, StringComparison.Ordinal))
         && !Lines.Any(line => line.StartsWith(Initramfs.FailMarker, StringComparison.Ordinal));
 
+    /// <summary>Timing line for test output: qemu launch to the PASS marker, and the guest's uptime then.</summary>
+    public string Timing =>
+        $"qemu launch to PASS {LaunchToPass?.TotalSeconds:0.0} s, wall {Wall.TotalSeconds:0.0} s, " +
+        (Lines.FirstOrDefault(line => line.StartsWith(Initramfs.PassMarker, StringComparison.Ordinal)) ?? "no PASS");
+
     public string Tail(int count = 60) => string.Join('\n', Lines.TakeLast(count));
 
     /// <summary>Lines the probe printed as `PROBE {json}`, parsed.</summary>

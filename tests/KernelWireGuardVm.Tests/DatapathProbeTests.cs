@@ -1,12 +1,13 @@
 using System.Text.Json;
 using WgIsolate.KernelVm;
+using Xunit.Abstractions;
 
 namespace WgIsolate.KernelWireGuardVm.Tests;
 
 /// <summary>
 /// The datapath's own code, NativeAOT-published, against a kernel that has WireGuard; iproute2 cross-checks each step.
 /// </summary>
-public sealed class DatapathProbeTests
+public sealed class DatapathProbeTests(ITestOutputHelper output)
 {
     private const string Scenario = """
         set -e
@@ -41,6 +42,7 @@ public sealed class DatapathProbeTests
     [VmFact]
     public void Probe_ResolvesTheWireGuardGenericNetlinkFamily()
     {
+        output.WriteLine(Console.Timing);
         var record = Record("genl-family");
         Assert.True(record.GetProperty("ok").GetBoolean(), record.ToString());
         Assert.True(record.GetProperty("familyId").GetInt32() > 0x10, record.ToString());

@@ -1,9 +1,10 @@
 using WgIsolate.KernelVm;
+using Xunit.Abstractions;
 
 namespace WgIsolate.KernelWireGuardVm.Tests;
 
 /// <summary>Proves the fixture itself with iproute2 and wg only: the kernel module loads and carries traffic.</summary>
-public sealed class ShellScenarioTests
+public sealed class ShellScenarioTests(ITestOutputHelper output)
 {
     // The design recipe's scenario: links made in the root netns (their UDP sockets stay there), then moved.
     private const string PingAcrossTwoNamespaces = """
@@ -34,6 +35,7 @@ public sealed class ShellScenarioTests
         var image = Initramfs.Build(kernel, PingAcrossTwoNamespaces);
 
         var console = QemuVm.Boot(kernel, image, TimeSpan.FromSeconds(90)).EnsurePassed();
+        output.WriteLine(console.Timing);
 
         var dump = console.Section("wg-dump");
         var peerLine = Assert.Single(dump, line => line.Split('\t').Length == 9);
