@@ -7,6 +7,7 @@ public static class InitScript
         #!/bin/busybox sh
         /bin/busybox --install -s /bin
         export PATH=/sbin:/bin
+        umask 077
         mount -t proc proc /proc
         mount -t sysfs sysfs /sys
         mount -t devtmpfs devtmpfs /dev

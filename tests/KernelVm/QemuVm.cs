@@ -57,6 +57,8 @@ public static class QemuVm
         }
         string[] snapshot;
         lock (lines) snapshot = lines.ToArray();
+        // Kept beside the initramfs so a failing or capturing run can be read in full afterwards.
+        File.WriteAllLines(Path.Combine(Path.GetDirectoryName(initramfs)!, "console.log"), snapshot);
         return new VmConsole(snapshot, TimedOut: !exited, clock.Elapsed, passAt, timeout);
     }
 }

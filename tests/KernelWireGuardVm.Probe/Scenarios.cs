@@ -36,7 +36,7 @@ public static class Scenarios
 
     private static Action<System.Text.Json.Utf8JsonWriter> ResolveWireGuardFamily()
     {
-        using var socket = NetlinkSocket.Open(NetlinkProtocol.Generic);
+        using var socket = RecordingTransport.Open(NetlinkProtocol.Generic, "genl-getfamily-wireguard");
         var id = GenericFamily.ResolveId(socket, "wireguard");
         return json => json.WriteNumber("familyId", id);
     }
@@ -78,9 +78,10 @@ public static class Scenarios
     {
         using var root = RouteNetlink.Open();
         root.Links.CreateWireGuard(DuplicateLink);
+        using var recorded = new RouteNetlink(RecordingTransport.Open(NetlinkProtocol.Route, "rtm-newlink-duplicate"));
         try
         {
-            root.Links.CreateWireGuard(DuplicateLink);
+            recorded.Links.CreateWireGuard(DuplicateLink);
             throw new InvalidOperationException($"creating {DuplicateLink} twice succeeded");
         }
         catch (NetlinkException e)

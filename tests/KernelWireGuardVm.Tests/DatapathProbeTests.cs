@@ -31,7 +31,7 @@ public sealed class DatapathProbeTests(ITestOutputHelper output)
         var kernel = KernelPackage.Obtain();
         var probe = ProbeBinary.Publish();
         var image = Initramfs.Build(kernel, Scenario, new Dictionary<string, string> { ["probe/probe"] = probe });
-        return QemuVm.Boot(kernel, image, TimeSpan.FromSeconds(90));
+        return QemuVm.Boot(kernel, image, VmLimits.Timeout);
     });
 
     private static VmConsole Console => Run.Value.EnsurePassed();

@@ -34,7 +34,7 @@ public sealed class ShellScenarioTests(ITestOutputHelper output)
         var kernel = KernelPackage.Obtain();
         var image = Initramfs.Build(kernel, PingAcrossTwoNamespaces);
 
-        var console = QemuVm.Boot(kernel, image, TimeSpan.FromSeconds(90)).EnsurePassed();
+        var console = QemuVm.Boot(kernel, image, VmLimits.Timeout).EnsurePassed();
         output.WriteLine(console.Timing);
 
         var dump = console.Section("wg-dump");
