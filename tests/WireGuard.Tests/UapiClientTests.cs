@@ -55,4 +55,23 @@ public sealed class UapiClientTests
 
         Assert.Contains(Path.Combine(directory, "wgA.sock"), error.Message);
     }
+
+    [Fact]
+    public void IsStale_SocketFileWhoseListenerClosed_IsStaleWhileALiveOneIsNot()
+    {
+        using var live = new FakeUapiServer("wgA");
+        var client = new UapiClient(live.Directory);
+        using (var dead = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            dead.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(client.SocketPath("wgD")));
+            dead.Listen();
+
+            // .NET unlinks a listener's path on Dispose; moved away, the file outlives it as a dead process's would.
+            File.Move(client.SocketPath("wgD"), client.SocketPath("wgB"));
+        }
+
+        Assert.False(client.IsStale("wgA"));
+        Assert.True(client.IsStale("wgB"));
+        Assert.False(client.IsStale("wgC"));
+    }
 }

@@ -18,6 +18,26 @@ public sealed class UapiClient(string socketDirectory = UapiClient.DefaultDirect
 
     public bool Exists(string device) => File.Exists(SocketPath(device));
 
+    /// <summary>A socket file nobody listens on any more (ECONNREFUSED): its wireguard-go died.</summary>
+    public bool IsStale(string device)
+    {
+        if (!Exists(device))
+        {
+            return false;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(SocketPath(device)));
+            return false;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return true;
+        }
+    }
+
     public WireGuardDevice Get(string device) => UapiText.ParseGet(Exchange(device, UapiText.GetRequest), device);
 
     public void Set(string device, DeviceConfig config)

@@ -56,22 +56,33 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
     }
 
     /// <summary>
-    /// Removes a device: deleting its TUN (through <paramref name="deleteLink"/>, in whichever netns it lives now)
-    /// makes wireguard-go exit, and it removes its socket on the way out. A socket left behind by a process that
-    /// died is unlinked, so the name can be used again.
+    /// Removes a device: deleting its TUN (through <paramref name="deleteLink"/>, in the netns it lives in now) makes
+    /// wireguard-go exit, and it removes its socket on the way out. When there was no such link, only a socket that
+    /// refuses connections (its process died) is unlinked, as wg does; a live one belongs to a link elsewhere.
     /// </summary>
-    public void Remove(string device, Func<string, bool> deleteLink)
+    public bool Remove(string device, Func<string, bool> deleteLink)
     {
-        deleteLink(device);
-        var deadline = Stopwatch.StartNew();
-        while (uapi.Exists(device) && deadline.Elapsed < StartTimeout)
+        if (!deleteLink(device))
         {
+            if (uapi.IsStale(device))
+            {
+                File.Delete(uapi.SocketPath(device));
+            }
+
+            return false;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (uapi.Exists(device))
+        {
+            if (deadline.Elapsed > StartTimeout)
+            {
+                throw new UapiException(device, $"the TUN was deleted but wireguard-go still holds {uapi.SocketPath(device)} after {StartTimeout.TotalSeconds} s");
+            }
+
             Thread.Sleep(10);
         }
 
-        if (uapi.Exists(device))
-        {
-            File.Delete(uapi.SocketPath(device));
-        }
+        return true;
     }
 }
