@@ -3,6 +3,7 @@ using WgIsolate.Datapath.Namespaces;
 using WgIsolate.Datapath.Netlink;
 using WgIsolate.Datapath.Netlink.Generic;
 using WgIsolate.Datapath.Netlink.Route;
+using WgIsolate.Datapath.WireGuard;
 
 namespace WgIsolate.KernelWireGuardVm.Probe;
 
@@ -14,7 +15,8 @@ public static class Scenarios
     private static readonly InterfaceAddress Address = InterfaceAddress.Parse("fd00::1/64");
 
     public static bool Setup() =>
-        Run("genl-family", ResolveWireGuardFamily)
+        Run("backend-detected", DetectBackend)
+        & Run("genl-family", ResolveWireGuardFamily)
         & Run("link-in-namespace", CreateLinkInNamespace)
         & Run("duplicate-link-error", DuplicateLinkIsRefused);
 
@@ -32,6 +34,17 @@ public static class Scenarios
             ProbeOutput.Write(name, ok: false, json => json.WriteString("error", e.ToString()));
             return false;
         }
+    }
+
+    // Not forced: the product's own detector must find the kernel module here.
+    private static Action<System.Text.Json.Utf8JsonWriter> DetectBackend()
+    {
+        var choice = WireGuardBackendDetector.Detect();
+        return json =>
+        {
+            json.WriteString("backend", choice.Backend.Name);
+            json.WriteString("reason", choice.Reason);
+        };
     }
 
     private static Action<System.Text.Json.Utf8JsonWriter> ResolveWireGuardFamily()

@@ -40,6 +40,14 @@ public sealed class DatapathProbeTests(ITestOutputHelper output)
         Assert.Single(Console.ProbeRecords(), r => r.GetProperty("scenario").GetString() == scenario);
 
     [VmFact]
+    public void BackendDetector_ChoosesTheKernelBackend()
+    {
+        var record = Record("backend-detected");
+        Assert.True(record.GetProperty("ok").GetBoolean(), record.ToString());
+        Assert.Equal("kernel", record.GetProperty("backend").GetString());
+    }
+
+    [VmFact]
     public void Probe_ResolvesTheWireGuardGenericNetlinkFamily()
     {
         output.WriteLine(Console.Timing);
