@@ -59,6 +59,7 @@ public static class QemuVm
         lock (lines) snapshot = lines.ToArray();
         // Kept beside the initramfs so a failing or capturing run can be read in full afterwards.
         File.WriteAllLines(Path.Combine(Path.GetDirectoryName(initramfs)!, "console.log"), snapshot);
+        File.Delete(initramfs);
         return new VmConsole(snapshot, TimedOut: !exited, clock.Elapsed, passAt, timeout);
     }
 }
