@@ -12,6 +12,12 @@ needs=(
   "ip:iproute2"                      # cross-checks in tests only
   "ping:iputils-ping"
   "nc:netcat-openbsd"
+  "qemu-system-x86_64:qemu-system-x86"  # kernel WireGuard VM test: boots Debian's kernel (which has the module)
+  "/bin/busybox:busybox-static"      # the VM's userland (static, so it needs no libraries)
+  "cpio:cpio"                        # packs the VM's initramfs
+  "depmod:kmod"                      # orders the VM's module list (the kernel .deb ships no modules.dep)
+  "file:file"                        # checks busybox is the static build
+  "clang-14:clang-14"                # NativeAOT publish of the in-VM probe (ILCompiler links with clang)
 )
 
 missing=()
