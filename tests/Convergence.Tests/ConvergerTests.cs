@@ -151,7 +151,7 @@ public class ConvergerTests
         var report = Converge(SampleApps.Receiver());
 
         Assert.Contains("removed unexpected link sneaky1 from receiver", report.Apps[0].Changes);
-        Assert.Contains("removed route ::/0 dev wg-receiver from receiver", report.Apps[0].Changes);
+        Assert.Contains("removed route ::/0 dev wg-receiver in receiver", report.Apps[0].Changes);
         Assert.Equal(["lo", "wg-receiver"], kernel.ListLinks("receiver").Select(l => l.Name));
         Assert.Empty(kernel.ListLinks(null));
     }

@@ -255,38 +255,29 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
     }
 
     /// <summary>Inside an app namespace every route that is not the kernel's must be one we want: fail closed.</summary>
-    private void EnsureRoutes(string netns, IReadOnlyList<RouteState> wanted, ChangeLog changes)
+    private void EnsureRoutes(string netns, IReadOnlyList<RouteState> wanted, ChangeLog changes) =>
+        ReconcileRoutes(netns, wanted, r => r.Origin != RouteOrigin.Kernel, $"in {netns}", changes);
+
+    /// <summary>On the host only the routes over this app's veth are ours to manage.</summary>
+    private void EnsureHostRoutes(AppNetwork app, ChangeLog changes)
     {
-        var present = dataplane.ListRoutes(netns).Where(r => r.Origin != RouteOrigin.Kernel).ToList();
+        var device = app.Egress!.HostInterface;
+        ReconcileRoutes(null, DesiredRoutes.OnHost(app), r => r.Device == device && r.Origin == RouteOrigin.WgIsolate, "on the host", changes);
+    }
+
+    private void ReconcileRoutes(string? netns, IReadOnlyList<RouteState> wanted, Func<RouteState, bool> managed, string where, ChangeLog changes)
+    {
+        var present = dataplane.ListRoutes(netns).Where(managed).ToList();
         foreach (var extra in present.Except(wanted))
         {
             dataplane.DeleteRoute(netns, extra);
-            changes.Add($"removed route {Describe(extra)} from {netns}");
+            changes.Add($"removed route {Describe(extra)} {where}");
         }
 
         foreach (var missing in wanted.Except(present))
         {
             dataplane.AddRoute(netns, missing);
-            changes.Add($"added route {Describe(missing)} in {netns}");
-        }
-    }
-
-    /// <summary>On the host only the routes over this app's veth are ours to manage.</summary>
-    private void EnsureHostRoutes(AppNetwork app, ChangeLog changes)
-    {
-        var wanted = DesiredRoutes.OnHost(app);
-        var device = app.Egress!.HostInterface;
-        var present = dataplane.ListRoutes(null).Where(r => r.Device == device && r.Origin == RouteOrigin.WgIsolate).ToList();
-        foreach (var extra in present.Except(wanted))
-        {
-            dataplane.DeleteRoute(null, extra);
-            changes.Add($"removed host route {Describe(extra)}");
-        }
-
-        foreach (var missing in wanted.Except(present))
-        {
-            dataplane.AddRoute(null, missing);
-            changes.Add($"added host route {Describe(missing)}");
+            changes.Add($"added route {Describe(missing)} {where}");
         }
     }
 
