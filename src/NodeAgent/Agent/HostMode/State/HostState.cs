@@ -48,19 +48,8 @@ internal sealed class HostState(string directory)
     public KeyStore Keys => KeyStore.FromEnvironment(Directory, WireGuardKeys.GeneratePrivateKey);
 
     /// <summary>One preshared key per link, created on first use; both ends read the same file.</summary>
-    public string PresharedKey(SecretKeyReference reference)
-    {
-        var path = Path.Combine(Directory, "psk", reference.Key + ".key");
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var key = WireGuardKeys.GeneratePresharedKey();
-        AtomicFile.Write(path, Encoding.ASCII.GetBytes(key + "\n"), OwnerOnly);
-        return key;
-    }
+    public string PresharedKey(SecretKeyReference reference) =>
+        SecretFile.GetOrCreate(Path.Combine(Directory, "psk", reference.Key + ".key"), WireGuardKeys.GeneratePresharedKey);
 
     /// <summary>RFC 4193 wants an EUI-64 of this system: the first real interface's MAC, or random bytes without one.</summary>
     public static PhysicalAddress HostMac() =>
