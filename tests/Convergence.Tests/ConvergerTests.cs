@@ -225,3 +225,26 @@ public class ConvergerTests
         Assert.Empty(kernel.Mutations);
     }
 }
+
+public class SecretRedactionTests
+{
+    [Fact]
+    public void AppNetwork_ToString_NeverShowsPrivateOrPresharedKeys()
+    {
+        var app = SampleApps.Receiver();
+        var withPsk = app with
+        {
+            WireGuard = app.WireGuard with
+            {
+                Device = app.WireGuard.Device with { Peers = [app.WireGuard.Device.Peers[0] with { PresharedKey = "psk-secret-value" }] },
+            },
+        };
+
+        var text = withPsk.ToString();
+
+        Assert.DoesNotContain("receiver-private", text);
+        Assert.DoesNotContain("psk-secret-value", text);
+        Assert.Contains("sender-public", text);
+        Assert.Contains("ListenPort = 51820", text);
+    }
+}
