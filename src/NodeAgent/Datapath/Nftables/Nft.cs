@@ -16,12 +16,7 @@ public static class Nft
 
     public static string Run(NetnsHandle netns, string commands)
     {
-        // libnftables calls exit() when it cannot open its netlink socket: refuse first rather than die.
-        if (Tmds.Linux.LibC.geteuid() != 0)
-        {
-            throw new NftablesException("nftables needs root (CAP_NET_ADMIN)");
-        }
-
+        NftablesPrerequisites.Require();
         lock (Gate)
         {
             return NetnsThread.Run(netns, () => RunHere(commands));
