@@ -81,12 +81,13 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
             changes.Add($"created namespace {app.Netns}");
         }
 
-        var lo = dataplane.ListLinks(app.Netns).Single(l => l.Name == "lo");
+        var links = dataplane.ListLinks(app.Netns);
+        var lo = links.Single(l => l.Name == "lo");
         if (lo.Alias != app.Alias)
         {
             // A namespace that is not ours is never adopted, unless it is empty: that is what a crash between
             // creating the namespace and marking its lo leaves behind.
-            var foreign = LinkAliases.IsManaged(lo.Alias) || dataplane.ListLinks(app.Netns).Count > 1;
+            var foreign = LinkAliases.IsManaged(lo.Alias) || links.Count > 1;
             if (foreign)
             {
                 throw new InvalidOperationException(

@@ -85,25 +85,13 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     });
 
     public IReadOnlyList<InterfaceAddress> ListAddresses(string? netns, string link) =>
-        Do($"listing addresses of {link} in {Describe(netns)}", () =>
-        {
-            var rt = Netlink(netns);
-            return rt.Addresses.List(0, rt.Links.Get(link).Index).Select(a => a.Address).ToList();
-        });
+        Do($"listing addresses of {link} in {Describe(netns)}", () => Netlink(netns).Addresses.List(0, IndexOf(netns, link)).Select(a => a.Address).ToList());
 
     public void AddAddress(string? netns, string link, InterfaceAddress address) =>
-        Do($"adding {address} to {link} in {Describe(netns)}", () =>
-        {
-            var rt = Netlink(netns);
-            rt.Addresses.Ensure(rt.Links.Get(link).Index, address);
-        });
+        Do($"adding {address} to {link} in {Describe(netns)}", () => Netlink(netns).Addresses.Ensure(IndexOf(netns, link), address));
 
     public void DeleteAddress(string? netns, string link, InterfaceAddress address) =>
-        Do($"removing {address} from {link} in {Describe(netns)}", () =>
-        {
-            var rt = Netlink(netns);
-            rt.Addresses.DeleteIfExists(rt.Links.Get(link).Index, address);
-        });
+        Do($"removing {address} from {link} in {Describe(netns)}", () => Netlink(netns).Addresses.DeleteIfExists(IndexOf(netns, link), address));
 
     public IReadOnlyList<RouteState> ListRoutes(string? netns) => Do($"listing routes in {Describe(netns)}", () =>
     {
@@ -117,16 +105,10 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     });
 
     public void AddRoute(string? netns, RouteState route) => Do($"adding route {route.Destination} dev {route.Device} in {Describe(netns)}", () =>
-    {
-        var rt = Netlink(netns);
-        rt.Routes.Ensure(new RouteSpec(route.Destination, rt.Links.Get(route.Device).Index, route.Gateway));
-    });
+        Netlink(netns).Routes.Ensure(new RouteSpec(route.Destination, IndexOf(netns, route.Device), route.Gateway)));
 
     public void DeleteRoute(string? netns, RouteState route) => Do($"removing route {route.Destination} dev {route.Device} in {Describe(netns)}", () =>
-    {
-        var rt = Netlink(netns);
-        rt.Routes.DeleteIfExists(new RouteSpec(route.Destination, rt.Links.Get(route.Device).Index, route.Gateway, Protocol: 0));
-    });
+        Netlink(netns).Routes.DeleteIfExists(new RouteSpec(route.Destination, IndexOf(netns, route.Device), route.Gateway, Protocol: 0)));
 
     public void CreateWireGuardLink(string name) => Do($"creating link {name} in the host", () => wireGuard.CreateLink(name));
 
@@ -198,6 +180,9 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
         hostNetlink.Dispose();
         host.Dispose();
     }
+
+    /// <summary>An ifindex means something only inside its own namespace, so it is always resolved there.</summary>
+    private int IndexOf(string? netns, string link) => Netlink(netns).Links.Get(link).Index;
 
     private RouteNetlink Netlink(string? netns) => netns is null ? hostNetlink : Open(netns).Netlink;
 
