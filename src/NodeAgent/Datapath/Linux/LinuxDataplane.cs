@@ -19,18 +19,23 @@ namespace WgIsolate.Datapath.Linux;
 public sealed class LinuxDataplane : IDataplane, IDisposable
 {
     private readonly IWireGuardBackend wireGuard;
-    private readonly NetnsHandle host = NamedNetworkNamespaces.OpenCurrent();
-    private readonly RouteNetlink hostNetlink = RouteNetlink.Open();
+    private readonly NetnsHandle host;
+    private readonly RouteNetlink hostNetlink;
     private readonly Dictionary<string, (NetnsHandle Handle, RouteNetlink Netlink)> namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WireGuardDeviceSpec> lastApplied = new(StringComparer.Ordinal);
 
     private readonly string natTable;
 
     /// <param name="natTable">The host NAT table this instance owns; one per converger scope.</param>
-    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable)
+    /// <param name="hostNetns">A named namespace that plays the host (WireGuard links are born there, veth host
+    /// ends, host routes, forwarding and NAT live there); null for the namespace this process runs in. Tests use
+    /// one so that forwarding and NAT never touch the machine's own stack.</param>
+    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable, string? hostNetns = null)
     {
         this.wireGuard = wireGuard;
         this.natTable = natTable;
+        host = hostNetns is null ? NamedNetworkNamespaces.OpenCurrent() : NamedNetworkNamespaces.Open(hostNetns);
+        hostNetlink = RouteNetlink.OpenIn(host);
     }
 
     public string WireGuardBackend => wireGuard.Name;
@@ -110,7 +115,7 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     public void DeleteRoute(string? netns, RouteState route) => Do($"removing route {route.Destination} dev {route.Device} in {Describe(netns)}", () =>
         Netlink(netns).Routes.DeleteIfExists(new RouteSpec(route.Destination, IndexOf(netns, route.Device), route.Gateway, Protocol: 0)));
 
-    public void CreateWireGuardLink(string name) => Do($"creating link {name} in the host", () => wireGuard.CreateLink(name));
+    public void CreateWireGuardLink(string name) => Do($"creating link {name} in the host", () => wireGuard.CreateLink(name, host));
 
     public bool SyncWireGuard(string netns, string name, WireGuardDeviceSpec desired) => Do($"configuring {name} in {netns}", () =>
     {
