@@ -13,6 +13,13 @@ namespace WgIsolate.Datapath.PrivilegedTests.Scenarios;
 /// </summary>
 public class CrashRecoveryTests : ScenarioTest
 {
+    /// <summary>The agent before the crash: its own dataplane, whose open handles die with it.</summary>
+    private static T AsCrashedAgent<T>(string natTable, Func<LinuxDataplane, T> work)
+    {
+        using var crashed = new LinuxDataplane(new UserspaceWireGuard(), natTable);
+        return work(crashed);
+    }
+
     private ConvergeReport ConvergeAsRestartedAgent(params AppNetwork[] apps)
     {
         using var fresh = new LinuxDataplane(new UserspaceWireGuard(), natTable: $"wgisolate_nat_{Name("r")}");
@@ -30,8 +37,12 @@ public class CrashRecoveryTests : ScenarioTest
     public void CrashAfterCreatingNamespaceAndLinkBeforeMarkingThem_StillDesired_IsAdoptedWithoutDuplicates()
     {
         var app = App("a", 1, 1, WireGuardKeys.GeneratePrivateKey(), []);
-        Dataplane.CreateNamespace(app.Netns);
-        Dataplane.CreateWireGuardLink(app.WireGuard.Name);
+        AsCrashedAgent($"wgisolate_nat_{Name("c")}", crashed =>
+        {
+            crashed.CreateNamespace(app.Netns);
+            crashed.CreateWireGuardLink(app.WireGuard.Name);
+            return true;
+        });
 
         var report = ConvergeAsRestartedAgent(app);
 
@@ -48,14 +59,19 @@ public class CrashRecoveryTests : ScenarioTest
         // One app finished, one stranded mid-creation: its marked WireGuard link never left the host, and its
         // veth host end exists. Neither app is desired any more.
         var finished = App("f", 1, 1, WireGuardKeys.GeneratePrivateKey(), []);
-        ConvergeAndAssert(finished);
         var stranded = App("s", 1, 2, WireGuardKeys.GeneratePrivateKey(), [], egress: Veth(Name("s")));
-        Dataplane.CreateNamespace(stranded.Netns);
-        Dataplane.SetLinkAlias(stranded.Netns, "lo", stranded.Alias);
-        Dataplane.CreateWireGuardLink(stranded.WireGuard.Name);
-        Dataplane.SetLinkAlias(null, stranded.WireGuard.Name, stranded.Alias);
-        Dataplane.CreateVethPair(stranded.Egress!.HostInterface, stranded.Egress.AppInterface, stranded.Netns);
-        Dataplane.SetLinkAlias(null, stranded.Egress.HostInterface, stranded.Alias);
+        var natTable = $"wgisolate_nat_{Name("c")}";
+        Assert.True(AsCrashedAgent(natTable, crashed => new Converger(crashed, Scope).Converge([finished]).Succeeded));
+        AsCrashedAgent(natTable, crashed =>
+        {
+            crashed.CreateNamespace(stranded.Netns);
+            crashed.SetLinkAlias(stranded.Netns, "lo", stranded.Alias);
+            crashed.CreateWireGuardLink(stranded.WireGuard.Name);
+            crashed.SetLinkAlias(null, stranded.WireGuard.Name, stranded.Alias);
+            crashed.CreateVethPair(stranded.Egress!.HostInterface, stranded.Egress.AppInterface, stranded.Netns);
+            crashed.SetLinkAlias(null, stranded.Egress.HostInterface, stranded.Alias);
+            return true;
+        });
 
         var report = ConvergeAsRestartedAgent();
 
@@ -66,5 +82,23 @@ public class CrashRecoveryTests : ScenarioTest
         Assert.DoesNotContain(Dataplane.ListLinks(null), l => LinkAliases.OwnerOf(l.Alias)?.StartsWith(Scope, StringComparison.Ordinal) == true);
         Assert.Empty(WireGuardGoProcesses.AfterExitOf(finished.WireGuard.Name));
         Assert.Empty(WireGuardGoProcesses.AfterExitOf(stranded.WireGuard.Name));
+    }
+
+    [PrivilegedFact]
+    public void NamespaceDeletedByHand_IsMadeAgainAndWorks_NotConfusedWithTheDeadOne()
+    {
+        var receiverKey = WireGuardKeys.GeneratePrivateKey();
+        var senderKey = WireGuardKeys.GeneratePrivateKey();
+        var bareSender = App("s", 1, 2, senderKey, []);
+        var receiver = App("r", 1, 1, receiverKey, [(bareSender, senderKey)]);
+        var sender = App("s", 1, 2, senderKey, [(receiver, receiverKey)]);
+        ConvergeAndAssert(receiver, sender);
+
+        Ip.Run("ip", $"netns del {receiver.Netns}");
+        var report = ConvergeAndAssert(receiver, sender);
+
+        Assert.Contains($"created namespace {receiver.Netns}", report.Apps.Single(a => a.Owner == receiver.Owner).Changes);
+        Assert.Equal(["lo", receiver.WireGuard.Name], Ip.Json(receiver.Netns, "link show").EnumerateArray().Select(l => l.GetProperty("ifname").GetString()).Order(StringComparer.Ordinal));
+        Assert.True(Ping(sender.Netns, receiver.WireGuard.Address.Address), "the re-made receiver must answer");
     }
 }

@@ -54,7 +54,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         var changes = new ChangeLog();
         try
         {
-            EnsureNamespace(app, changes);
+            var fresh = EnsureNamespace(app, changes);
             EnsureOnlyExpectedLinks(app, changes);
             EnsureWireGuard(app, changes);
             EnsureEgress(app, changes);
@@ -64,7 +64,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
                 EnsureHostRoutes(app, changes);
             }
 
-            EnsureFirewall(app, changes);
+            EnsureFirewall(app, fresh, changes);
             return new AppResult(app.Owner, changes.Items, null);
         }
         catch (Exception ex) when (ex is DataplaneException or InvalidOperationException)
@@ -73,9 +73,11 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         }
     }
 
-    private void EnsureNamespace(AppNetwork app, ChangeLog changes)
+    /// <summary>True when the namespace was created just now, and so holds nothing but a down lo.</summary>
+    private bool EnsureNamespace(AppNetwork app, ChangeLog changes)
     {
-        if (!dataplane.ListNamespaces().Contains(app.Netns))
+        var fresh = !dataplane.ListNamespaces().Contains(app.Netns);
+        if (fresh)
         {
             dataplane.CreateNamespace(app.Netns);
             changes.Add($"created namespace {app.Netns}");
@@ -108,6 +110,8 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         {
             EnsureSysctl(app.Netns, key, value, changes);
         }
+
+        return fresh;
     }
 
     private void EnsureSysctl(string? netns, string key, string value, ChangeLog changes)
@@ -282,10 +286,12 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         }
     }
 
-    private void EnsureFirewall(AppNetwork app, ChangeLog changes)
+    /// <summary>A namespace created in this run has an empty ruleset: reading it back would only cost time.</summary>
+    private void EnsureFirewall(AppNetwork app, bool freshNamespace, ChangeLog changes)
     {
         var wanted = app.FirewallRuleset is null ? null : RulesetHash.Of(app.FirewallRuleset);
-        if (dataplane.LoadedRulesetHash(app.Netns) != wanted)
+        var loaded = freshNamespace ? null : dataplane.LoadedRulesetHash(app.Netns);
+        if (loaded != wanted)
         {
             dataplane.ReplaceRuleset(app.Netns, app.FirewallRuleset);
             changes.Add(wanted is null ? $"flushed the ruleset of {app.Netns}" : $"loaded the ruleset of {app.Netns}");
