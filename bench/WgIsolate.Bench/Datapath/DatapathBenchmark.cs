@@ -36,7 +36,7 @@ public static class DatapathBenchmark
             var seed = new List<Timing>();
             for (var round = 0; round < rounds; round++)
             {
-                var apps = new PairedApps($"wgb{run}{round}n", size, $"fd{run[..2]}:{run}:{size:x}", 42000 + round * 1000);
+                var apps = new PairedApps($"b{run}{round}", size, $"fd{run[..2]}:{run}:{size:x}", 42000 + round * 1000);
                 ours.Add(Converger(apps with { Prefix = apps.Prefix + "c" }, backend, profile));
                 seed.Add(SeedWay(apps with { Prefix = apps.Prefix + "s", PortBase = apps.PortBase + 500 }, script));
                 Console.WriteLine($"  N={size} round {round + 1}: converger {ours[^1]}; seed way {seed[^1]}");
