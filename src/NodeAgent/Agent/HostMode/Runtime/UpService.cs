@@ -20,13 +20,14 @@ internal sealed class UpService(HostSession session, UpSettings settings) : IHos
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Pass();
+        // Watching starts before the first pass, so that a change made while it runs is not missed.
         watcher = new FileSystemWatcher(settings.Manifests, "*.yaml") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
         watcher.Changed += OnChange;
         watcher.Created += OnChange;
         watcher.Deleted += OnChange;
         watcher.Renamed += OnChange;
         watcher.EnableRaisingEvents = true;
+        Pass();
         loop = Task.Run(() => Loop(stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
