@@ -3,9 +3,13 @@ using WgIsolate.Bench.Datapath;
 
 // dotnet run -c Release --project bench/WgIsolate.Bench -- --filter '*Mesh*'
 // dotnet run -c Release --project bench/WgIsolate.Bench -- datapath [--sizes 10,50,200] [--rounds 3]   (root)
-if (args.FirstOrDefault() == "datapath")
+// dotnet run -c Release --project bench/WgIsolate.Bench -- hostmode [--apps 50] [--rounds 3]              (root)
+switch (args.FirstOrDefault())
 {
-    return DatapathBenchmark.Run(args[1..]);
+    case "datapath":
+        return DatapathBenchmark.Run(args[1..]);
+    case "hostmode":
+        return HostModeBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -25,9 +25,7 @@ public static class DatapathBenchmark
         var script = Path.Combine(AppContext.BaseDirectory, "Datapath", "seed-way.sh");
         var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 2));
 
-        // Both ways need one inotify instance per wireguard-go; the product raises the limit when it starts a
-        // device, the seed's way would fail past 128, so it is raised for both before measuring.
-        File.WriteAllText("/proc/sys/fs/inotify/max_user_instances", "8192");
+        RaiseInotifyLimit();
         using var hostLinks = RouteNetlink.Open();
         var (backend, reason) = WireGuardBackends.Detect(hostLinks.Links, () => new KernelWireGuardBackend());
         Console.WriteLine($"WireGuard backend: {backend.Name} ({reason}); {rounds} rounds per size, median reported");
@@ -75,7 +73,7 @@ public static class DatapathBenchmark
         return new Timing(apps.Count, up.Elapsed, ping.Elapsed, down.Elapsed);
     }
 
-    private static Timing SeedWay(PairedApps apps, string script)
+    internal static Timing SeedWay(PairedApps apps, string script)
     {
         var up = Stopwatch.StartNew();
         Shell(script, "up", apps.Prefix, apps.Count.ToString(), apps.Cluster, apps.PortBase.ToString());
@@ -98,7 +96,7 @@ public static class DatapathBenchmark
         }
     }
 
-    private static void Shell(string script, params string[] arguments)
+    internal static void Shell(string script, params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(script, arguments) { RedirectStandardError = true })!;
         var error = process.StandardError.ReadToEnd();
@@ -111,9 +109,12 @@ public static class DatapathBenchmark
 
     /// <summary>Down means gone: every wireguard-go has exited (it notices its TUN going a moment later, and the
     /// kernel dismantles deleted namespaces in the background), so both ways are timed up to that point.</summary>
-    private static void WaitForWireGuardGoToExit(PairedApps apps)
+    internal static void WaitForWireGuardGoToExit(PairedApps apps) =>
+        WaitForWireGuardGoToExit(Enumerable.Range(0, apps.Count).Select(i => $"wg-{apps.Netns(i)}"));
+
+    internal static void WaitForWireGuardGoToExit(IEnumerable<string> devices)
     {
-        var sockets = Enumerable.Range(0, apps.Count).Select(i => $"/var/run/wireguard/wg-{apps.Netns(i)}.sock").ToList();
+        var sockets = devices.Select(d => $"/var/run/wireguard/{d}.sock").ToList();
         var deadline = Stopwatch.StartNew();
         while (sockets.Any(File.Exists))
         {
@@ -126,7 +127,11 @@ public static class DatapathBenchmark
         }
     }
 
-    private static Timing Median(List<Timing> timings) =>
+    /// <summary>Both ways need one inotify instance per wireguard-go; the product raises the limit when it
+    /// starts a device, the seed's way would fail past 128, so it is raised for both before measuring.</summary>
+    internal static void RaiseInotifyLimit() => File.WriteAllText("/proc/sys/fs/inotify/max_user_instances", "8192");
+
+    internal static Timing Median(List<Timing> timings) =>
         new(timings[0].Apps, MedianOf(timings.Select(t => t.Up)), MedianOf(timings.Select(t => t.Ping)), MedianOf(timings.Select(t => t.Down)));
 
     private static TimeSpan MedianOf(IEnumerable<TimeSpan> values) => values.Order().ElementAt(values.Count() / 2);
@@ -149,7 +154,7 @@ public static class DatapathBenchmark
         Console.WriteLine($"per-app up cost at N={last.Apps} vs N={first.Apps}: converger {last.Ours.UpPerApp / first.Ours.UpPerApp:F2}×, seed way {last.Seed.UpPerApp / first.Seed.UpPerApp:F2}×");
     }
 
-    private static string Option(string[] args, string name, string fallback)
+    internal static string Option(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
@@ -157,7 +162,7 @@ public static class DatapathBenchmark
 
     private sealed record Row(int Apps, Timing Ours, Timing Seed);
 
-    private sealed record Timing(int Apps, TimeSpan Up, TimeSpan Ping, TimeSpan Down)
+    internal sealed record Timing(int Apps, TimeSpan Up, TimeSpan Ping, TimeSpan Down)
     {
         public double UpPerApp => Up.TotalMilliseconds / Apps;
 

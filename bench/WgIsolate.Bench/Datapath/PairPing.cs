@@ -6,16 +6,20 @@ namespace WgIsolate.Bench.Datapath;
 /// carries the WireGuard handshake). Uses iproute2 and ping, like a person checking by hand would.</summary>
 public static class PairPing
 {
-    public static void EveryPair(PairedApps apps)
+    public static void EveryPair(PairedApps apps) =>
+        EveryPair(Enumerable.Range(0, apps.Count / 2).Select(pair => (apps.Netns(2 * pair), apps.Address(2 * pair + 1).ToString())).ToList());
+
+    /// <summary>Pings from each namespace to its peer's address; throws naming how many pairs did not answer.</summary>
+    public static void EveryPair(IReadOnlyList<(string FromNetns, string ToAddress)> pairs)
     {
-        var failed = Enumerable.Range(0, apps.Count / 2)
+        var failed = pairs
             .AsParallel()
             .WithDegreeOfParallelism(8)
-            .Where(pair => !Pings(apps.Netns(2 * pair), apps.Address(2 * pair + 1).ToString()))
+            .Where(pair => !Pings(pair.FromNetns, pair.ToAddress))
             .ToList();
         if (failed.Count > 0)
         {
-            throw new InvalidOperationException($"{failed.Count} of {apps.Count / 2} pairs did not answer a ping, e.g. {apps.Netns(2 * failed[0])}");
+            throw new InvalidOperationException($"{failed.Count} of {pairs.Count} pairs did not answer a ping, e.g. from {failed[0].FromNetns}");
         }
     }
 
