@@ -150,4 +150,23 @@ public class UpTests : HostModeTest
         Assert.Contains($"no app named {Name("nosuch")}", error);
         Assert.Contains(Name("receiver"), Ip.Run("ip", "netns list"));
     }
+
+    [PrivilegedFact]
+    public void Up_ListenPortAlreadyTakenOnTheHost_FailsThatAppOnlyWithAClearError()
+    {
+        WriteApp("receiver", 0);
+        WriteApp("sender", 1);
+        var taken = int.Parse(File.ReadAllLines(Path.Combine(Folder, "sender.yaml")).Single(l => l.Contains("listenPort", StringComparison.Ordinal)).Split(':')[1].Trim());
+        using var squatter = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp) { DualMode = true };
+        squatter.Bind(new IPEndPoint(IPAddress.IPv6Any, taken));
+
+        var (code, output, _) = UpOnce();
+
+        Assert.Equal(ExitCodes.Failed, code);
+        // The summary table comes last: its row is the app's last line.
+        var senderLine = output.Split('\n').Last(l => l.StartsWith("demo/" + Name("sender"), StringComparison.Ordinal));
+        Assert.Contains("failed: configuring wg-" + Name("sender"), senderLine);
+        Assert.Contains("address already in use", senderLine.ToLowerInvariant());
+        Assert.EndsWith("isolated", output.Split('\n').Last(l => l.StartsWith("demo/" + Name("receiver"), StringComparison.Ordinal)).TrimEnd());
+    }
 }
