@@ -110,7 +110,7 @@ public sealed class AppScenarios : IDisposable
             ("receiverToOutsider", InNamespace.Ping(receiver.Netns, outsiderAddress, TimeSpan.FromSeconds(1))),
             ("senderToReceiver", InNamespace.Ping(sender.Netns, ReceiverAddress)),
         };
-        var tcp = InNamespace.TcpMessage(outsider.Netns, receiver.Netns, ReceiverAddress, 2346, "from the outsider");
+        var tcp = InNamespace.TcpMessage(outsider.Netns, receiver.Netns, ReceiverAddress, 2346, "from the outsider", TimeSpan.FromSeconds(1));
         return json =>
         {
             json.WriteStartObject("pingReplied");

@@ -99,10 +99,7 @@ public static class GoldenCaptures
         {
             return json =>
             {
-                json.WriteNumber("errno", e.Errno);
-                json.WriteString("message", e.Message);
-                json.WriteString("kernelMessage", e.KernelMessage);
-                if (e.ExtendedAck.AttributeOffset is { } offset) json.WriteNumber("attributeOffset", offset); else json.WriteNull("attributeOffset");
+                ProbeOutput.NetlinkError(json, e);
                 if (attributeOfInterest is { } expected) json.WriteNumber("offsetOfBadAttribute", expected);
             };
         }

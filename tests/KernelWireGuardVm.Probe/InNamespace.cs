@@ -38,8 +38,9 @@ public static class InNamespace
     }
 
     /// <summary>Sends one message over TCP from one namespace to a listener in another; what the listener read ("" when nothing arrived).</summary>
-    public static string TcpMessage(string fromNetns, string toNetns, IPAddress to, int port, string message)
+    public static string TcpMessage(string fromNetns, string toNetns, IPAddress to, int port, string message, TimeSpan? timeout = null)
     {
+        var patience = timeout ?? Patience;
         using var fromHandle = NamedNetworkNamespaces.Open(fromNetns);
         using var toHandle = NamedNetworkNamespaces.Open(toNetns);
         using var listener = NetnsThread.Run(toHandle, () =>
@@ -53,20 +54,20 @@ public static class InNamespace
         var accepted = listener.AcceptAsync();
         try
         {
-            if (!client.ConnectAsync(to, port).Wait(Patience))
+            if (!client.ConnectAsync(to, port).Wait(patience))
             {
                 return "";
             }
 
             client.Send(Encoding.UTF8.GetBytes(message));
             client.Shutdown(SocketShutdown.Send);
-            if (!accepted.Wait(Patience))
+            if (!accepted.Wait(patience))
             {
                 return "";
             }
 
             using var server = accepted.Result;
-            server.ReceiveTimeout = (int)Patience.TotalMilliseconds;
+            server.ReceiveTimeout = (int)patience.TotalMilliseconds;
             var received = new MemoryStream();
             var buffer = new byte[1024];
             for (int n; (n = server.Receive(buffer)) > 0;)

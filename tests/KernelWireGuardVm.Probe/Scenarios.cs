@@ -101,12 +101,7 @@ public static class Scenarios
         }
         catch (NetlinkException e)
         {
-            return json =>
-            {
-                json.WriteNumber("errno", e.Errno);
-                json.WriteString("message", e.Message);
-                json.WriteString("kernelMessage", e.KernelMessage);
-            };
+            return json => ProbeOutput.NetlinkError(json, e);
         }
         finally
         {

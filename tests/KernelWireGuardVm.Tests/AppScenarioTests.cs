@@ -169,7 +169,8 @@ public sealed class AppScenarioTests(ITestOutputHelper output)
         var failed = records.Where(r => !r.GetProperty("ok").GetBoolean()).Select(r => r.GetProperty("scenario").GetString());
 
         Assert.Empty(failed);
-        output.WriteLine($"{records.Count} scenarios ran in one boot: {string.Join(", ", records.Select(r => r.GetProperty("scenario").GetString()))}");
+        output.WriteLine($"{records.Count} scenarios ran in one boot (guest uptime when each ended): " +
+            string.Join(", ", records.Select(r => $"{r.GetProperty("scenario").GetString()} {r.GetProperty("uptime").GetString()} s")));
         output.WriteLine(ProbeVm.Console.Timing);
     }
 }
