@@ -36,11 +36,12 @@ public class WireGuardBackendTests : KernelTest
         var launcher = new WireGuardGo(uapi);
         var device = UniqueName("u");
         var netns = CreateNamespace("n");
+        using var hostNamespace = NamedNetworkNamespaces.OpenCurrent();
         try
         {
-            backend.CreateLink(device);
+            backend.CreateLink(device, hostNamespace);
             var pid = WireGuardGoPid(device);
-            backend.CreateLink(device);
+            backend.CreateLink(device, hostNamespace);
             Assert.Equal(pid, WireGuardGoPid(device));
 
             using (var host = RouteNetlink.Open())
@@ -66,19 +67,25 @@ public class WireGuardBackendTests : KernelTest
         }
     }
 
-    private static int WireGuardGoPid(string device) =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit)).Select(int.Parse!)
-            .Single(pid => ReadCmdline(pid) == $"wireguard-go\0{device}\0" || ReadCmdline(pid).EndsWith($"/wireguard-go\0{device}\0", StringComparison.Ordinal));
-
-    private static string ReadCmdline(int pid)
+    [PrivilegedFact]
+    public void UserspaceBackend_AskedForADeviceInANamespaceOtherThanItsOwn_RefusesInsteadOfLeavingTheSocketThere()
     {
+        Assert.True(WireGuardGo.FindOnPath() is not null, "wireguard-go is not on PATH (Debian package wireguard-go)");
+        var launcher = new WireGuardGo(new UapiClient());
+        var device = UniqueName("w");
+        using var elsewhere = NamedNetworkNamespaces.Open(CreateNamespace("e"));
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline");
+            var refused = Assert.Throws<UapiException>(() => new UserspaceWireGuard().CreateLink(device, elsewhere));
+
+            Assert.Contains("is not in the host namespace", refused.Message);
         }
-        catch (IOException)
+        finally
         {
-            return "";
+            using var hostLinks = RouteNetlink.Open();
+            launcher.Remove(device, hostLinks.Links.DeleteIfExists);
         }
     }
+
+    private static int WireGuardGoPid(string device) => WireGuardGoProcesses.Serving(device).Single();
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using WgIsolate.Datapath.Convergence;
 using WgIsolate.Datapath.PrivilegedTests.Support;
 using WgIsolate.Datapath.WireGuard;
@@ -96,6 +97,19 @@ public class FirewallAndIsolationTests : ScenarioTest
             var (exitCode, output, error) = InNetns(receiver.Netns, $"ping {outside.Split(' ')[0]} -c 1 -W 1 {outside.Split(' ')[1]}");
             Assert.NotEqual(0, exitCode);
             Assert.Contains("unreachable", (output + error).ToLowerInvariant());
+        }
+
+        // The machine's own addresses are no exception: the host is just another outside address.
+        var hostAddresses = Dataplane.ListLinks(null)
+            .SelectMany(l => Dataplane.ListAddresses(null, l.Name))
+            .Select(a => a.Address)
+            .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal)
+            .ToList();
+        Assert.NotEmpty(hostAddresses);
+        foreach (var address in hostAddresses)
+        {
+            Assert.False(Ping(receiver.Netns, address, count: 1), $"an app without egress reached the host's {address}");
+            Assert.False(Ping(sender.Netns, address, count: 1), $"an app without egress reached the host's {address}");
         }
 
         Assert.Equal(["lo", receiver.WireGuard.Name], Dataplane.ListLinks(receiver.Netns).Select(l => l.Name).Order());

@@ -17,14 +17,27 @@ public abstract class ScenarioTest : KernelTest
 {
     private readonly string suffix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 2));
     private readonly int portBase = 40000 + Random.Shared.Next(0, 2000) * 10;
+    private string? launcherScript;
 
-    protected ScenarioTest()
+    /// <param name="ownHost">Give the test a namespace of its own that plays the host (WireGuard links born there,
+    /// forwarding and NAT set there), so that egress scenarios never switch on forwarding on the machine itself.</param>
+    protected ScenarioTest(bool ownHost = false)
     {
         Assert.True(WireGuardGo.FindOnPath() is not null, "wireguard-go is not installed (Debian package wireguard-go): the userspace WireGuard tests need it");
-        Dataplane = new LinuxDataplane(new UserspaceWireGuard(), natTable: $"wgisolate_nat_t{suffix}");
+        var backend = new UserspaceWireGuard();
+        if (ownHost)
+        {
+            HostNetns = CreateNamespace("h");
+            backend = new UserspaceWireGuard(new UapiClient(), new WireGuardGo(new UapiClient(), WireGuardGoLauncherIn(HostNetns)));
+        }
+
+        Dataplane = new LinuxDataplane(backend, natTable: $"wgisolate_nat_t{suffix}", hostNetns: HostNetns);
         Converger = new Converger(Dataplane, Scope);
         Cluster = IPNetwork.Parse($"fd{suffix[..2]}:{suffix}:{Random.Shared.Next(1, 0xffff):x}::/48");
     }
+
+    /// <summary>The namespace playing the host, or null when the machine's own namespace is the host.</summary>
+    protected string? HostNetns { get; }
 
     protected LinuxDataplane Dataplane { get; }
 
@@ -71,9 +84,14 @@ public abstract class ScenarioTest : KernelTest
         InNetns(fromNetns, $"ping -{(to.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 6 : 4)} -c {count} -i 0.2 -W 2 {to}").ExitCode == 0;
 
     /// <summary>Sends one line over TCP from one namespace to a listener in another; returns what the listener got.</summary>
-    protected static string TcpMessage(string fromNetns, string toNetns, IPAddress to, int port, string message)
+    protected static string TcpMessage(string fromNetns, string toNetns, IPAddress to, int port, string message) =>
+        TcpExchange(fromNetns, toNetns, to, port, message).Received;
+
+    /// <summary>As <see cref="TcpMessage"/>, plus the listener's own log ("Connection received on ADDRESS PORT"),
+    /// which tells where the connection came from as the listener saw it.</summary>
+    protected static (string Received, string ListenerLog) TcpExchange(string fromNetns, string toNetns, IPAddress to, int port, string message)
     {
-        using var listener = Process.Start(new ProcessStartInfo("ip", $"netns exec {toNetns} nc {(to.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "-6 " : "")}-l {port}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var listener = Process.Start(new ProcessStartInfo("ip", $"netns exec {toNetns} nc -n -v {(to.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "-6 " : "")}-l {port}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         try
         {
             for (var attempt = 0; attempt < 50 && !Listening(toNetns, port); attempt++)
@@ -84,10 +102,12 @@ public abstract class ScenarioTest : KernelTest
             var sent = InNetns(fromNetns, $"sh -c \"echo {message} | nc -N -w 3 {to} {port}\"");
             if (sent.ExitCode != 0)
             {
-                return "";
+                return ("", "");
             }
 
-            return listener.WaitForExit(5000) ? listener.StandardOutput.ReadToEnd().Trim() : "";
+            return listener.WaitForExit(5000)
+                ? (listener.StandardOutput.ReadToEnd().Trim(), listener.StandardError.ReadToEnd().Trim())
+                : ("", "");
         }
         finally
         {
@@ -110,6 +130,20 @@ public abstract class ScenarioTest : KernelTest
         finally
         {
             Dataplane.Dispose();
+            if (launcherScript is not null)
+            {
+                File.Delete(launcherScript);
+            }
         }
+    }
+
+    /// <summary>wireguard-go started inside the namespace playing the host, as the product starts it in its own.
+    /// Test glue only: the product runs in the host namespace and needs no such wrapper.</summary>
+    private string WireGuardGoLauncherIn(string netns)
+    {
+        launcherScript = Path.Combine(Path.GetTempPath(), $"wgisolate-test-wireguard-go-{netns}.sh");
+        File.WriteAllText(launcherScript, $"#!/bin/sh\nexec ip netns exec {netns} wireguard-go \"$@\"\n");
+        File.SetUnixFileMode(launcherScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return launcherScript;
     }
 }

@@ -54,7 +54,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         var changes = new ChangeLog();
         try
         {
-            EnsureNamespace(app, changes);
+            var fresh = EnsureNamespace(app, changes);
             EnsureOnlyExpectedLinks(app, changes);
             EnsureWireGuard(app, changes);
             EnsureEgress(app, changes);
@@ -64,7 +64,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
                 EnsureHostRoutes(app, changes);
             }
 
-            EnsureFirewall(app, changes);
+            EnsureFirewall(app, fresh, changes);
             return new AppResult(app.Owner, changes.Items, null);
         }
         catch (Exception ex) when (ex is DataplaneException or InvalidOperationException)
@@ -73,9 +73,11 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         }
     }
 
-    private void EnsureNamespace(AppNetwork app, ChangeLog changes)
+    /// <summary>True when the namespace was created just now, and so holds nothing but a down lo.</summary>
+    private bool EnsureNamespace(AppNetwork app, ChangeLog changes)
     {
-        if (!dataplane.ListNamespaces().Contains(app.Netns))
+        var fresh = !dataplane.ListNamespaces().Contains(app.Netns);
+        if (fresh)
         {
             dataplane.CreateNamespace(app.Netns);
             changes.Add($"created namespace {app.Netns}");
@@ -108,6 +110,8 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         {
             EnsureSysctl(app.Netns, key, value, changes);
         }
+
+        return fresh;
     }
 
     private void EnsureSysctl(string? netns, string key, string value, ChangeLog changes)
@@ -282,24 +286,62 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         }
     }
 
-    private void EnsureFirewall(AppNetwork app, ChangeLog changes)
+    /// <summary>A namespace created in this run has an empty ruleset: reading it back would only cost time.</summary>
+    private void EnsureFirewall(AppNetwork app, bool freshNamespace, ChangeLog changes)
     {
         var wanted = app.FirewallRuleset is null ? null : RulesetHash.Of(app.FirewallRuleset);
-        if (dataplane.LoadedRulesetHash(app.Netns) != wanted)
+        var loaded = freshNamespace ? null : dataplane.LoadedRulesetHash(app.Netns);
+        if (loaded != wanted)
         {
             dataplane.ReplaceRuleset(app.Netns, app.FirewallRuleset);
             changes.Add(wanted is null ? $"flushed the ruleset of {app.Netns}" : $"loaded the ruleset of {app.Netns}");
         }
     }
 
+    /// <summary>
+    /// Removes these owners' apps and nothing else: their namespaces (and with them the links inside), their
+    /// links left in the host, and their host NAT entries. Other apps are not touched, not even read.
+    /// </summary>
+    public ConvergeReport Remove(IReadOnlySet<string> owners)
+    {
+        var removed = new List<string>();
+        var hostChanges = new ChangeLog();
+        try
+        {
+            var hostEnds = dataplane.ListLinks(null)
+                .Where(l => LinkAliases.OwnerOf(l.Alias) is { } owner && owners.Contains(owner))
+                .Select(l => l.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            Collect(owners.Contains, removed);
+            var nat = dataplane.ReadHostNat();
+            var kept = nat.Where(s => !hostEnds.Contains(s.HostInterface)).ToList();
+            if (kept.Count != nat.Count)
+            {
+                dataplane.ReplaceHostNat(kept);
+                hostChanges.Add(kept.Count == 0 ? "removed the host NAT table" : $"set host NAT for {kept.Count} sources");
+            }
+
+            return new ConvergeReport([], removed, hostChanges.Items, null);
+        }
+        catch (Exception ex) when (ex is DataplaneException or InvalidOperationException)
+        {
+            return new ConvergeReport([], removed, hostChanges.Items, ex.Message);
+        }
+    }
+
     private void RemoveOrphans(IReadOnlyList<AppNetwork> desired, List<string> removed)
     {
         var owners = desired.Select(a => a.Owner).ToHashSet(StringComparer.Ordinal);
-        var wantedNamespaces = desired.Select(a => a.Netns).ToHashSet(StringComparer.Ordinal);
-        foreach (var netns in dataplane.ListNamespaces().Where(n => !wantedNamespaces.Contains(n)))
+        Collect(owner => InScope(owner) && !owners.Contains(owner), removed);
+    }
+
+    /// <summary>Deletes every namespace and host link marked as belonging to an owner that is garbage.</summary>
+    private void Collect(Func<string, bool> isGarbage, List<string> removed)
+    {
+        foreach (var netns in dataplane.ListNamespaces())
         {
             var lo = dataplane.ListLinks(netns).FirstOrDefault(l => l.Name == "lo");
-            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && isGarbage(owner))
             {
                 dataplane.DeleteNamespace(netns);
                 removed.Add($"namespace {netns} of {owner}");
@@ -308,7 +350,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
 
         foreach (var link in dataplane.ListLinks(null))
         {
-            if (LinkAliases.OwnerOf(link.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(link.Alias) is { } owner && isGarbage(owner))
             {
                 dataplane.DeleteLink(null, link.Name);
                 removed.Add($"link {link.Name} of {owner}");

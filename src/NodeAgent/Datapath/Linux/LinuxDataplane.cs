@@ -19,42 +19,58 @@ namespace WgIsolate.Datapath.Linux;
 public sealed class LinuxDataplane : IDataplane, IDisposable
 {
     private readonly IWireGuardBackend wireGuard;
-    private readonly NetnsHandle host = NamedNetworkNamespaces.OpenCurrent();
-    private readonly RouteNetlink hostNetlink = RouteNetlink.Open();
+    private readonly NetnsHandle host;
+    private readonly RouteNetlink hostNetlink;
     private readonly Dictionary<string, (NetnsHandle Handle, RouteNetlink Netlink)> namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WireGuardDeviceSpec> lastApplied = new(StringComparer.Ordinal);
 
     private readonly string natTable;
 
     /// <param name="natTable">The host NAT table this instance owns; one per converger scope.</param>
-    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable)
+    /// <param name="hostNetns">A named namespace that plays the host (WireGuard links are born there, veth host
+    /// ends, host routes, forwarding and NAT live there); null for the namespace this process runs in. Tests use
+    /// one so that forwarding and NAT never touch the machine's own stack.</param>
+    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable, string? hostNetns = null)
     {
         this.wireGuard = wireGuard;
         this.natTable = natTable;
+        host = hostNetns is null ? NamedNetworkNamespaces.OpenCurrent() : NamedNetworkNamespaces.Open(hostNetns);
+        hostNetlink = RouteNetlink.OpenIn(host);
     }
 
     public string WireGuardBackend => wireGuard.Name;
 
-    public IReadOnlyList<string> ListNamespaces() => Do("listing namespaces", NamedNetworkNamespaces.List);
+    /// <summary>Also lets go of namespaces that vanished behind our back (`ip netns del`): a handle kept open
+    /// would keep the dead namespace alive, and would be used again for a new namespace of the same name.</summary>
+    public IReadOnlyList<string> ListNamespaces() => Do("listing namespaces", () =>
+    {
+        var present = NamedNetworkNamespaces.List();
+        foreach (var gone in namespaces.Keys.Except(present, StringComparer.Ordinal).ToList())
+        {
+            Forget(gone);
+        }
 
-    public void CreateNamespace(string name) => Do($"creating namespace {name}", () => NamedNetworkNamespaces.Create(name));
+        return present;
+    });
+
+    public void CreateNamespace(string name) => Do($"creating namespace {name}", () =>
+    {
+        Forget(name);
+        NamedNetworkNamespaces.Create(name);
+    });
 
     public void DeleteNamespace(string name) => Do($"deleting namespace {name}", () =>
     {
-        // wireguard-go exits when its TUN goes; deleting the devices first makes that happen now rather than
-        // whenever the kernel gets round to dismantling the namespace.
-        foreach (var link in Netlink(name).Links.List().Where(l => l.Kind is "wireguard" or "tun"))
+        // The links go with the namespace: once its last reference is gone the kernel dismantles every dying
+        // namespace's devices in one batch, where deleting them one by one costs an RCU grace period each (about
+        // 25 ms here). wireguard-go exits when its TUN goes; a daemon still exiting when the same device is
+        // wanted again is waited for by the userspace backend.
+        foreach (var link in Netlink(name).Links.List())
         {
-            Netlink(name).Links.DeleteIfExists(link.Name);
             lastApplied.Remove(link.Name);
         }
 
-        if (namespaces.Remove(name, out var open))
-        {
-            open.Netlink.Dispose();
-            open.Handle.Dispose();
-        }
-
+        Forget(name);
         NamedNetworkNamespaces.Delete(name);
     });
 
@@ -110,7 +126,7 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     public void DeleteRoute(string? netns, RouteState route) => Do($"removing route {route.Destination} dev {route.Device} in {Describe(netns)}", () =>
         Netlink(netns).Routes.DeleteIfExists(new RouteSpec(route.Destination, IndexOf(netns, route.Device), route.Gateway, Protocol: 0)));
 
-    public void CreateWireGuardLink(string name) => Do($"creating link {name} in the host", () => wireGuard.CreateLink(name));
+    public void CreateWireGuardLink(string name) => Do($"creating link {name} in the host", () => wireGuard.CreateLink(name, host));
 
     public bool SyncWireGuard(string netns, string name, WireGuardDeviceSpec desired) => Do($"configuring {name} in {netns}", () =>
     {
@@ -198,6 +214,16 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
         }
 
         return open;
+    }
+
+    /// <summary>Closes what this process holds open in a namespace: until then the kernel cannot dismantle it.</summary>
+    private void Forget(string netns)
+    {
+        if (namespaces.Remove(netns, out var open))
+        {
+            open.Netlink.Dispose();
+            open.Handle.Dispose();
+        }
     }
 
     private static RouteOrigin Origin(byte protocol) => protocol switch

@@ -20,9 +20,9 @@ public sealed class KernelWireGuardBackend(Func<NetnsHandle, NetlinkSocket>? ope
 
     public string Name => "kernel";
 
-    public void CreateLink(string device)
+    public void CreateLink(string device, NetnsHandle hostNamespace)
     {
-        using var route = RouteNetlink.Open();
+        using var route = RouteNetlink.OpenIn(hostNamespace);
         if (route.Links.Find(device) is null)
         {
             route.Links.CreateWireGuard(device);

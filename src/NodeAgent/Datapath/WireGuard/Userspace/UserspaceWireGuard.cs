@@ -1,4 +1,5 @@
 using WgIsolate.Datapath.Namespaces;
+using WgIsolate.Datapath.Netlink.Route;
 
 namespace WgIsolate.Datapath.WireGuard.Userspace;
 
@@ -13,15 +14,29 @@ public sealed class UserspaceWireGuard(UapiClient uapi, WireGuardGo launcher) : 
 
     public string Name => "userspace (wireguard-go)";
 
-    /// <summary>A device whose wireguard-go still answers is adopted: that is what a restarted agent finds.</summary>
-    public void CreateLink(string device)
+    /// <summary>A device whose wireguard-go still answers and whose TUN is in the host is adopted: that is what
+    /// a restarted agent finds. The launcher starts wireguard-go in its own namespace, which must be the host's:
+    /// a TUN born anywhere else would carry its UDP socket there, so that is refused rather than moved.</summary>
+    public void CreateLink(string device, NetnsHandle hostNamespace)
     {
-        if (uapi.Exists(device) && !uapi.IsStale(device))
+        using var host = RouteNetlink.OpenIn(hostNamespace);
+        var answering = uapi.Exists(device) && !uapi.IsStale(device);
+        if (answering && host.Links.Find(device) is not null)
         {
             return;
         }
 
+        if (answering)
+        {
+            // Its TUN is elsewhere: typically it went with a namespace just deleted, and the daemon is exiting.
+            launcher.AwaitExit(device);
+        }
+
         launcher.Start(device);
+        if (host.Links.Find(device) is null)
+        {
+            throw new UapiException(device, $"wireguard-go answers for {device} but its TUN is not in the host namespace ({hostNamespace.Path})");
+        }
     }
 
     public WireGuardDevice Read(string device, NetnsHandle linkNamespace) => uapi.Get(device);

@@ -14,6 +14,9 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
+    // The daemon answers a few milliseconds after its parent exits; a coarse poll would cost more than the start.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
+
     public static string? FindOnPath(string name = "wireguard-go") =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
             .Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -51,7 +54,7 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
                 throw new UapiException(device, $"{path} started but did not answer on {uapi.SocketPath(device)} within {StartTimeout.TotalSeconds} s: {Tail(log)}");
             }
 
-            Thread.Sleep(10);
+            Thread.Sleep(PollInterval);
         }
     }
 
@@ -92,18 +95,25 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
             return false;
         }
 
+        AwaitExit(device);
+        return true;
+    }
+
+    /// <summary>Waits until the daemon of a device whose TUN is gone has exited and taken its socket along.</summary>
+    public void AwaitExit(string device)
+    {
         var deadline = Stopwatch.StartNew();
-        while (uapi.Exists(device))
+        while (uapi.Exists(device) && !uapi.IsStale(device))
         {
             if (deadline.Elapsed > StartTimeout)
             {
-                throw new UapiException(device, $"the TUN was deleted but wireguard-go still holds {uapi.SocketPath(device)} after {StartTimeout.TotalSeconds} s");
+                throw new UapiException(device, $"wireguard-go still serves {uapi.SocketPath(device)} after {StartTimeout.TotalSeconds} s, for a TUN that is not in the host namespace");
             }
 
-            Thread.Sleep(10);
+            Thread.Sleep(PollInterval);
         }
 
-        return true;
+        RemoveStaleSocket(device);
     }
 
     private static string Tail(string log) =>
