@@ -74,6 +74,7 @@ public sealed class AppScenarios : IDisposable
                 json.WriteBoolean("listenPortInNamespace", dataplane.ListUdpPorts(app.Netns).Contains(app.WireGuard.Device.ListenPort));
                 json.WriteBoolean("listenPortInRoot", rootUdp.Contains(app.WireGuard.Device.ListenPort));
                 Strings(json, "wgDump", InNamespace.WgShowDump(app.Netns, app.WireGuard.Name));
+                Strings(json, "isolationDeviations", IsolationCheck.Deviations(dataplane, app, dataplane.ListUdpPorts));
                 json.WriteEndObject();
             }
 

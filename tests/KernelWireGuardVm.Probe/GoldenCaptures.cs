@@ -39,10 +39,10 @@ public static class GoldenCaptures
     /// <summary>One peer with more allowed IPs than one ~4 KiB dump message holds (IPv4 and IPv6 mixed); no private key.</summary>
     private static Action<Utf8JsonWriter> GetDeviceWithSplitPeer(IWireGuardBackend backend)
     {
-        backend.CreateLink(SplitDevice);
+        using var root = NamedNetworkNamespaces.OpenCurrent();
+        backend.CreateLink(SplitDevice, root);
         try
         {
-            using var root = NamedNetworkNamespaces.OpenCurrent();
             var allowed = Enumerable.Range(1, SplitAllowedIPs)
                 .Select(i => i % 3 == 0
                     ? new IPNetwork(IPAddress.Parse($"10.77.{i / 256}.{i % 256}"), 32)

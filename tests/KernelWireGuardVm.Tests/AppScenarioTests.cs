@@ -33,6 +33,8 @@ public sealed class AppScenarioTests(ITestOutputHelper output)
             // The UDP socket stays where the link was created: the app cannot see or misuse it.
             Assert.False(inside.GetProperty("listenPortInNamespace").GetBoolean(), $"{app}'s WireGuard port is bound inside its namespace");
             Assert.True(inside.GetProperty("listenPortInRoot").GetBoolean(), $"{app}'s WireGuard port is not bound in the root namespace");
+            // The converger's own fail-closed read-back agrees, on the kernel backend too.
+            Assert.Empty(inside.Strings("isolationDeviations"));
         }
     }
 
