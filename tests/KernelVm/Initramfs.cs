@@ -4,14 +4,16 @@ namespace WgIsolate.KernelVm;
 
 /// <summary>
 /// A gzip newc initramfs: static busybox, iproute2's ip and wg (with the libraries ldd names), the kernel's
-/// WireGuard modules in insmod order, optional extra binaries, and an init that runs one scenario script.
+/// WireGuard modules in insmod order, optional extra binaries and shared libraries (each with what ldd names), and
+/// an init that runs one scenario script.
 /// </summary>
 public static partial class Initramfs
 {
     public const string PassMarker = "VMTEST PASS";
     public const string FailMarker = "VMTEST FAIL";
 
-    public static string Build(KernelPackage kernel, string scenarioScript, IReadOnlyDictionary<string, string>? extraFiles = null)
+    public static string Build(KernelPackage kernel, string scenarioScript, IReadOnlyDictionary<string, string>? extraFiles = null,
+        IReadOnlyList<string>? sharedLibraries = null)
     {
         var busybox = "/bin/busybox";
         if (!File.Exists(busybox) || !HostCommand.Run("file", $"-L {busybox}").Contains("statically linked", StringComparison.Ordinal))
@@ -35,6 +37,15 @@ public static partial class Initramfs
         CopyWithLibraries(wg, Path.Combine(root, "sbin", "wg"), root);
         // NativeAOT binaries link libm besides libc and the loader.
         CopyLibrary("/lib/x86_64-linux-gnu/libm.so.6", root);
+        foreach (var library in sharedLibraries ?? [])
+        {
+            if (!File.Exists(library))
+            {
+                throw new InvalidOperationException($"{library} is missing: scripts/install-test-deps.sh installs the package that has it");
+            }
+
+            CopyWithLibraries(library, Path.Combine(root, library.TrimStart('/')), root);
+        }
 
         foreach (var module in kernel.ModuleOrder)
         {
@@ -60,7 +71,8 @@ public static partial class Initramfs
 
     private static void CopyWithLibraries(string binary, string target, string root)
     {
-        File.Copy(binary, target);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(binary, target, overwrite: true);
         foreach (Match match in LddPath().Matches(HostCommand.Run("ldd", binary)))
         {
             CopyLibrary(match.Groups["path"].Value, root);

@@ -1,18 +1,20 @@
 namespace WgIsolate.KernelVm;
 
 /// <summary>
-/// The current Debian kernel (linux-image-amd64's ABI package) reduced to vmlinuz plus the modules WireGuard needs,
-/// cached per package version so only the first run downloads. The package is unpacked, never installed.
+/// The current Debian kernel (linux-image-amd64's ABI package) reduced to vmlinuz plus the modules WireGuard and
+/// nftables need (the converger reads every namespace's ruleset), cached per package version and module set so only
+/// the first run downloads. The package is unpacked, never installed.
 /// </summary>
 public sealed record KernelPackage(string Version, string Vmlinuz, string ModulesDirectory, IReadOnlyList<string> ModuleOrder)
 {
     public const string DefaultCacheRoot = "/var/cache/wgisolate-vm";
+    private static readonly string[] RootModules = ["wireguard", "nf_tables"];
 
     public static KernelPackage Obtain(string? cacheRoot = null)
     {
         cacheRoot ??= Environment.GetEnvironmentVariable("WGISOLATE_VM_CACHE") ?? DefaultCacheRoot;
         var (package, version) = ResolveAbiPackage();
-        var entry = Path.Combine(cacheRoot, $"{package}_{version}");
+        var entry = Path.Combine(cacheRoot, $"{package}_{version}_{string.Join('+', RootModules)}");
         var orderFile = Path.Combine(entry, "modules", "order");
         if (!File.Exists(orderFile))
         {
@@ -41,6 +43,22 @@ public sealed record KernelPackage(string Version, string Vmlinuz, string Module
         return (package, version);
     }
 
+    /// <summary>The module and its dependencies, dependencies first.</summary>
+    private static string[] InsmodOrder(string tree, string abi, string package, string module)
+    {
+        var insmods = HostCommand.Run("modprobe", $"-d {tree} -S {abi} --show-depends {module}")
+            .Split('\n')
+            .Where(line => line.StartsWith("insmod ", StringComparison.Ordinal))
+            .Select(line => line["insmod ".Length..].Trim())
+            .ToArray();
+        if (insmods.Length == 0 || !Path.GetFileName(insmods[^1]).StartsWith(module, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{package} has no loadable {module} module");
+        }
+
+        return insmods;
+    }
+
     private static void Populate(string package, string entry)
     {
         var scratch = Directory.CreateTempSubdirectory("wgisolate-kernel-");
@@ -55,15 +73,7 @@ public sealed record KernelPackage(string Version, string Vmlinuz, string Module
             // The .deb ships no modules.dep (the postinst runs depmod), so generate it to get the insmod order.
             HostCommand.Require("depmod", "kmod");
             HostCommand.Run("depmod", $"-b {tree} {abi}");
-            var insmods = HostCommand.Run("modprobe", $"-d {tree} -S {abi} --show-depends wireguard")
-                .Split('\n')
-                .Where(line => line.StartsWith("insmod ", StringComparison.Ordinal))
-                .Select(line => line["insmod ".Length..].Trim())
-                .ToArray();
-            if (insmods.Length == 0 || !insmods[^1].Contains("wireguard", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"{package} has no loadable wireguard module");
-            }
+            var insmods = RootModules.SelectMany(root => InsmodOrder(tree, abi, package, root)).Distinct().ToArray();
 
             var staging = entry + ".partial";
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);

@@ -14,6 +14,17 @@ public static class ProbeBinary
     private static readonly string[] InputFolders = [ProjectFolder, "src/NodeAgent/Datapath"];
     private static readonly string[] InputFiles = ["Directory.Build.props", "Directory.Packages.props", "global.json"];
 
+    /// <summary>The published probe and the native libraries published beside it (NSec's libsodium), as initramfs
+    /// entries under /probe: NativeAOT looks for them next to the binary.</summary>
+    public static IReadOnlyDictionary<string, string> InitramfsFiles()
+    {
+        var binary = Publish();
+        var files = Directory.EnumerateFiles(Path.GetDirectoryName(binary)!, "*.so")
+            .ToDictionary(library => "probe/" + Path.GetFileName(library), library => library);
+        files["probe/probe"] = binary;
+        return files;
+    }
+
     public static string Publish()
     {
         var repo = RepositoryRoot();

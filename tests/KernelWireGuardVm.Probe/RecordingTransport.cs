@@ -1,3 +1,4 @@
+using WgIsolate.Datapath.Namespaces;
 using WgIsolate.Datapath.Netlink;
 
 namespace WgIsolate.KernelWireGuardVm.Probe;
@@ -27,6 +28,9 @@ public sealed class RecordingTransport(INetlinkTransport inner, string name) : I
 
     public static NetlinkSocket Open(NetlinkProtocol protocol, string name) =>
         new(new RecordingTransport(SocketTransport.Open(protocol), name), protocol);
+
+    public static NetlinkSocket OpenIn(NetnsHandle netns, NetlinkProtocol protocol, string name) =>
+        new(new RecordingTransport(NetnsThread.Run(netns, () => SocketTransport.Open(protocol)), name), protocol);
 
     private void Print(string direction, ReadOnlySpan<byte> bytes)
     {

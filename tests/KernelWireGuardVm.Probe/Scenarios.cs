@@ -20,9 +20,10 @@ public static class Scenarios
         & Run("link-in-namespace", CreateLinkInNamespace)
         & Run("duplicate-link-error", DuplicateLinkIsRefused);
 
-    public static bool Teardown() => Run("removal", RemoveEverything);
+    public static bool Teardown() => Run("link-removal", RemoveEverything);
 
-    private static bool Run(string name, Func<Action<System.Text.Json.Utf8JsonWriter>> scenario)
+    /// <summary>Runs one scenario and prints its record; a failure is printed as its record and does not stop the others.</summary>
+    public static bool Run(string name, Func<Action<System.Text.Json.Utf8JsonWriter>> scenario)
     {
         try
         {
@@ -100,12 +101,7 @@ public static class Scenarios
         }
         catch (NetlinkException e)
         {
-            return json =>
-            {
-                json.WriteNumber("errno", e.Errno);
-                json.WriteString("message", e.Message);
-                json.WriteString("kernelMessage", e.KernelMessage);
-            };
+            return json => ProbeOutput.NetlinkError(json, e);
         }
         finally
         {

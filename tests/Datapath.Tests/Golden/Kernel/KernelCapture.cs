@@ -27,6 +27,14 @@ public sealed record KernelCapture(IReadOnlyList<byte[]> Sent, IReadOnlyList<byt
         return new FakeKernel(request => sent++ == 0 ? Received.Select(datagram => Restamp(datagram, request)) : []);
     }
 
+    /// <summary>A request with its sequence number cleared: the only field that differs between runs.</summary>
+    public static byte[] Unsequenced(byte[] message)
+    {
+        var copy = (byte[])message.Clone();
+        copy.AsSpan(8, 4).Clear();
+        return copy;
+    }
+
     private static byte[] Restamp(byte[] datagram, byte[] request)
     {
         var copy = (byte[])datagram.Clone();

@@ -11,8 +11,13 @@ namespace WgIsolate.Datapath.WireGuard.Kernel;
 /// handlers resolve the interface name in the genl socket's own netns, so the socket is opened in the netns where
 /// the link lives now, and the family id is resolved on that socket (ids are per netns).
 /// </summary>
-public sealed class KernelWireGuardBackend : IWireGuardBackend
+/// <param name="openGenericSocket">Opens the genl socket inside a namespace; the kernel VM test passes one that
+/// records the datagrams, to observe how a large configuration is split. Real sockets when null.</param>
+public sealed class KernelWireGuardBackend(Func<NetnsHandle, NetlinkSocket>? openGenericSocket = null) : IWireGuardBackend
 {
+    private readonly Func<NetnsHandle, NetlinkSocket> openGeneric =
+        openGenericSocket ?? (netns => NetlinkSocket.OpenIn(netns, NetlinkProtocol.Generic));
+
     public string Name => "kernel";
 
     public void CreateLink(string device, NetnsHandle hostNamespace)
@@ -27,7 +32,7 @@ public sealed class KernelWireGuardBackend : IWireGuardBackend
     /// <summary>The genl handlers resolve the device in the socket's namespace: open it where the link lives.</summary>
     public void Configure(string device, NetnsHandle linkNamespace, DeviceConfig config)
     {
-        using var genl = NetlinkSocket.OpenIn(linkNamespace, NetlinkProtocol.Generic);
+        using var genl = openGeneric(linkNamespace);
         var family = GenericFamily.ResolveId(genl, WireGuardAttributes.FamilyName);
         var messages = SetDeviceMessages.Build(family, device, config);
         for (var i = 0; i < messages.Count; i++)
@@ -38,7 +43,7 @@ public sealed class KernelWireGuardBackend : IWireGuardBackend
 
     public WireGuardDevice Read(string device, NetnsHandle linkNamespace)
     {
-        using var genl = NetlinkSocket.OpenIn(linkNamespace, NetlinkProtocol.Generic);
+        using var genl = openGeneric(linkNamespace);
         var family = GenericFamily.ResolveId(genl, WireGuardAttributes.FamilyName);
         return GetDeviceMessages.Parse(genl.Dump(GetDeviceMessages.Request(family, device), $"WG_CMD_GET_DEVICE {device}"));
     }
