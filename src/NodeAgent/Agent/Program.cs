@@ -5,5 +5,6 @@ var root = new RootCommand("WgIsolate: every app in its own network namespace wh
 {
     PrefixCommand.Create(),
     PlanCommand.Create(),
+    ExecCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -6,6 +6,7 @@ namespace WgIsolate.Datapath.Interop;
 internal static unsafe class NamespaceCalls
 {
     public const int CLONE_NEWNET = 0x40000000;
+    public const int CLONE_NEWNS = 0x20000;
 
     public static void SetNetworkNamespace(FileDescriptorHandle netns, string what) =>
         Errno.Check(LibC.setns(netns.Fd, CLONE_NEWNET), $"setns({what})");
@@ -14,6 +15,9 @@ internal static unsafe class NamespaceCalls
     public static int TrySetNetworkNamespace(FileDescriptorHandle netns) => LibC.setns(netns.Fd, CLONE_NEWNET);
 
     public static void UnshareNetworkNamespace() => Errno.Check(LibC.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)");
+
+    /// <summary>A private mount namespace for the calling thread (it implies CLONE_FS, which a threaded process may unshare).</summary>
+    public static void UnshareMountNamespace() => Errno.Check(LibC.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)");
 
     public static int TryMount(string source, string target, string fsType, ulong flags)
     {
