@@ -51,7 +51,12 @@ internal sealed class TcpForwarder(IngressRule rule, IngressOptions options) : I
             }
 
             TcpPair.Reset(client);
-            inside?.Dispose();
+            if (inside is not null)
+            {
+                // The connect may have completed in the kernel just before a stop cancelled it.
+                TcpPair.Reset(inside);
+            }
+
             return;
         }
 

@@ -37,20 +37,11 @@ internal static class TcpPair
         }
     }
 
-    /// <summary>Closes with SO_LINGER 0, so the peer sees a reset rather than a clean end of stream.</summary>
-    public static void Reset(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already closed by the other direction: closing it again below is all that is left to do.
-        }
-
-        socket.Dispose();
-    }
+    /// <summary>
+    /// An abortive close (RST). Close(0), not LingerState plus Dispose: with a receive still pending, a plain Dispose
+    /// first shuts the socket down to wake it, and the peer would see a clean end of stream before the reset.
+    /// </summary>
+    public static void Reset(Socket socket) => socket.Close(0);
 
     /// <summary>True when the source ended cleanly and the end was passed on; false on any error or stop.</summary>
     private static async Task<bool> PumpAsync(Socket from, Socket to, CancellationToken stopping)
