@@ -6,8 +6,6 @@ namespace WgIsolate.Datapath.PrivilegedTests;
 /// <summary>statvfs is read through a hand-laid struct (f_flag offset): a real read-only mount proves the offset.</summary>
 public class StatvfsTests : KernelTest
 {
-    private const ulong MsRdOnly = 1;
-
     [PrivilegedFact]
     public void IsReadOnly_ReadOnlyTmpfs_IsTrueAndItsWritableMountPointFalse()
     {
@@ -15,7 +13,7 @@ public class StatvfsTests : KernelTest
         try
         {
             var before = LibcStatvfs.IsReadOnly(directory);
-            NamespaceCalls.Mount("wgit-statvfs", directory, "tmpfs", MsRdOnly);
+            NamespaceCalls.Mount("wgit-statvfs", directory, "tmpfs", NamespaceCalls.MS_RDONLY);
             try
             {
                 Assert.False(before);

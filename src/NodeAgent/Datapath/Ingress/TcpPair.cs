@@ -37,10 +37,7 @@ internal static class TcpPair
         }
     }
 
-    /// <summary>
-    /// An abortive close (RST). Close(0), not LingerState plus Dispose: with a receive still pending, a plain Dispose
-    /// first shuts the socket down to wake it, and the peer would see a clean end of stream before the reset.
-    /// </summary>
+    /// <summary>Close(0) is .NET's abortive close (SO_LINGER 0): the peer sees a reset, not an end of stream.</summary>
     public static void Reset(Socket socket) => socket.Close(0);
 
     /// <summary>True when the source ended cleanly and the end was passed on; false on any error or stop.</summary>

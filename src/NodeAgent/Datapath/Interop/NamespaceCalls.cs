@@ -7,6 +7,11 @@ internal static unsafe class NamespaceCalls
 {
     public const int CLONE_NEWNET = 0x40000000;
     public const int CLONE_NEWNS = 0x20000;
+    public const ulong MS_RDONLY = 0x1;
+    public const ulong MS_BIND = 0x1000;
+    public const ulong MS_REC = 0x4000;
+    public const ulong MS_SLAVE = 0x80000;
+    public const ulong MS_SHARED = 0x100000;
 
     public static void SetNetworkNamespace(FileDescriptorHandle netns, string what) =>
         Errno.Check(LibC.setns(netns.Fd, CLONE_NEWNET), $"setns({what})");

@@ -13,10 +13,6 @@ namespace WgIsolate.Datapath.Namespaces;
 public static class NamespaceExec
 {
     public const string EtcDirectory = "/etc/netns";
-    private const ulong MsRdOnly = 0x1;
-    private const ulong MsBind = 0x1000;
-    private const ulong MsRec = 0x4000;
-    private const ulong MsSlave = 0x80000;
 
     /// <summary>
     /// Never returns on success. Throws <see cref="ErrnoException"/> when a step fails — the execvp step with ENOENT or
@@ -37,7 +33,7 @@ public static class NamespaceExec
         }
 
         NamespaceCalls.UnshareMountNamespace();
-        NamespaceCalls.Mount("", "/", "none", MsSlave | MsRec);
+        NamespaceCalls.Mount("", "/", "none", NamespaceCalls.MS_SLAVE | NamespaceCalls.MS_REC);
         MountSysfsOfThisNamespace(netnsName);
         BindEtcFiles(netnsName, warnings);
         LibcSignals.RestoreDefault(LibcSignals.SIGPIPE);
@@ -54,7 +50,7 @@ public static class NamespaceExec
         {
             // Could not detach it (a container's locked /sys): overlay instead, and a read-only mount cannot be
             // shadowed by a read-write one.
-            flags = MsRdOnly;
+            flags = NamespaceCalls.MS_RDONLY;
         }
 
         NamespaceCalls.Mount(netnsName, "/sys", "sysfs", flags);
@@ -71,7 +67,7 @@ public static class NamespaceExec
         foreach (var source in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
         {
             var target = Path.Combine("/etc", Path.GetFileName(source));
-            var errno = NamespaceCalls.TryMount(source, target, "none", MsBind);
+            var errno = NamespaceCalls.TryMount(source, target, "none", NamespaceCalls.MS_BIND);
             if (errno != 0)
             {
                 warnings.WriteLine($"bind {source} -> {target} failed: {Errno.Describe(errno)}");
