@@ -18,6 +18,9 @@ needs=(
   "depmod:kmod"                      # orders the VM's module list (the kernel .deb ships no modules.dep)
   "file:file"                        # checks busybox is the static build
   "clang-14:clang-14"                # NativeAOT publish of the in-VM probe (ILCompiler links with clang)
+  "podman:podman"                    # host mode: a container run in an app's namespace (--network ns:)
+  "runc:runc"                        # podman's runtime here (crun refuses the hybrid cgroup layout)
+  "systemd-analyze:systemd"          # host mode: the example units and `wgisolate unit` output are verified
 )
 
 missing=()

@@ -247,4 +247,22 @@ public class SecretRedactionTests
         Assert.Contains("sender-public", text);
         Assert.Contains("ListenPort = 51820", text);
     }
+
+    [Fact]
+    public void Remove_OneOwner_TakesItsNamespaceHostEndAndNatAndLeavesTheOtherAppUntouched()
+    {
+        var kernel = new FakeDataplane();
+        var receiver = SampleApps.Receiver(SampleApps.Egress());
+        var sender = SampleApps.Sender();
+        Assert.True(new Converger(kernel).Converge([receiver, sender]).Succeeded);
+        var before = kernel.Mutations.Count;
+
+        var report = new Converger(kernel).Remove(new HashSet<string> { receiver.Owner });
+
+        Assert.True(report.Succeeded, report.HostError);
+        Assert.Equal([sender.Netns], kernel.ListNamespaces());
+        Assert.DoesNotContain(kernel.ListLinks(null), l => l.Name == receiver.Egress!.HostInterface);
+        Assert.Empty(kernel.ReadHostNat());
+        Assert.DoesNotContain(kernel.Mutations.Skip(before), m => m.Contains(sender.Netns, StringComparison.Ordinal));
+    }
 }

@@ -49,7 +49,7 @@ public class PlanTests
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("spec.egres: unknown field", error.ToString());
         Assert.Contains("spec.listenPort: 0 is outside 1..65535", error.ToString());
-        Assert.Contains("2 problem(s); nothing would be applied.", error.ToString());
+        Assert.Contains("2 problem(s) in 1 file(s): nothing was applied", error.ToString());
         Assert.Equal("", output.ToString());
     }
 

@@ -25,6 +25,9 @@ public static class DatapathBenchmark
         var script = Path.Combine(AppContext.BaseDirectory, "Datapath", "seed-way.sh");
         var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 2));
 
+        // Both ways need one inotify instance per wireguard-go; the product raises the limit when it starts a
+        // device, the seed's way would fail past 128, so it is raised for both before measuring.
+        File.WriteAllText("/proc/sys/fs/inotify/max_user_instances", "8192");
         using var hostLinks = RouteNetlink.Open();
         var (backend, reason) = WireGuardBackends.Detect(hostLinks.Links, () => new KernelWireGuardBackend());
         Console.WriteLine($"WireGuard backend: {backend.Name} ({reason}); {rounds} rounds per size, median reported");
@@ -36,7 +39,7 @@ public static class DatapathBenchmark
             var seed = new List<Timing>();
             for (var round = 0; round < rounds; round++)
             {
-                var apps = new PairedApps($"wgb{run}{round}n", size, $"fd{run[..2]}:{run}:{size:x}", 42000 + round * 1000);
+                var apps = new PairedApps($"b{run}{round}", size, $"fd{run[..2]}:{run}:{size:x}", 42000 + round * 1000);
                 ours.Add(Converger(apps with { Prefix = apps.Prefix + "c" }, backend, profile));
                 seed.Add(SeedWay(apps with { Prefix = apps.Prefix + "s", PortBase = apps.PortBase + 500 }, script));
                 Console.WriteLine($"  N={size} round {round + 1}: converger {ours[^1]}; seed way {seed[^1]}");

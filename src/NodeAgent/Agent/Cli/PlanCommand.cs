@@ -25,12 +25,7 @@ internal static class PlanCommand
             var set = ManifestFolder.Load(result.GetValue(manifests)!);
             if (!set.IsValid)
             {
-                foreach (var error in set.Errors)
-                {
-                    result.InvocationConfiguration.Error.WriteLine(error);
-                }
-
-                result.InvocationConfiguration.Error.WriteLine($"{set.Errors.Count} problem(s); nothing would be applied.");
+                ManifestFolder.ReportErrors(result.InvocationConfiguration.Error, set, skipped: false);
                 return ExitCodes.InvalidInput;
             }
 

@@ -5,7 +5,8 @@ namespace WgIsolate.NodeAgent.Cli;
 /// <summary>The per-app table `plan` and `up` print.</summary>
 internal static class SummaryTable
 {
-    public static void Write(TextWriter output, HostPlan plan)
+    /// <param name="stateOf">Adds a STATE column (what `up` found), when given.</param>
+    public static void Write(TextWriter output, HostPlan plan, Func<PlannedApp, string>? stateOf = null)
     {
         output.WriteLine($"cluster prefix {plan.ClusterPrefix}");
         var rows = plan.Apps.Select(a => new[]
@@ -16,8 +17,9 @@ internal static class SummaryTable
             a.Interface.Address,
             a.Interface.ListenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             a.Peers.Count == 0 ? "-" : string.Join(", ", a.Peers.Select(p => $"{p.Name} ({p.State})")),
-        }).ToList();
-        Write(output, ["APP", "NETNS", "INTERFACE", "ADDRESS", "PORT", "PEERS"], rows);
+        }.Concat(stateOf is null ? [] : [stateOf(a)]).ToArray()).ToList();
+        string[] header = ["APP", "NETNS", "INTERFACE", "ADDRESS", "PORT", "PEERS"];
+        Write(output, stateOf is null ? header : [.. header, "STATE"], rows);
     }
 
     public static void Write(TextWriter output, string[] header, IReadOnlyList<string[]> rows)

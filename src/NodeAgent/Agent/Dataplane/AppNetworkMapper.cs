@@ -21,9 +21,11 @@ public static class AppNetworkMapper
     private static readonly InterfaceAddress VethHostIpv6 = InterfaceAddress.Parse("fe80::1/64");
     private static readonly InterfaceAddress VethAppIpv6 = InterfaceAddress.Parse("fe80::2/64");
 
-    public static AppNetwork Map(NodeInterfaceSpec spec, IPNetwork clusterPrefix, string privateKey, Func<SecretKeyReference, string> presharedKey)
+    /// <param name="ownerScope">Prefixed to the owner ("ns/app[/instance]") so that several agents on one
+    /// machine (host mode with different state directories) never collect each other's apps.</param>
+    public static AppNetwork Map(NodeInterfaceSpec spec, IPNetwork clusterPrefix, string privateKey, Func<SecretKeyReference, string> presharedKey, string ownerScope = "")
     {
-        var owner = $"{spec.App.Namespace}/{spec.App.Name}" + (spec.Instance == spec.App.Name ? "" : $"/{spec.Instance}");
+        var owner = ownerScope + $"{spec.App.Namespace}/{spec.App.Name}" + (spec.Instance == spec.App.Name ? "" : $"/{spec.Instance}");
         var routed = new List<IPNetwork> { clusterPrefix };
         if (spec.Egress?.ServerNetwork is { } server)
         {

@@ -298,14 +298,50 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
         }
     }
 
+    /// <summary>
+    /// Removes these owners' apps and nothing else: their namespaces (and with them the links inside), their
+    /// links left in the host, and their host NAT entries. Other apps are not touched, not even read.
+    /// </summary>
+    public ConvergeReport Remove(IReadOnlySet<string> owners)
+    {
+        var removed = new List<string>();
+        var hostChanges = new ChangeLog();
+        try
+        {
+            var hostEnds = dataplane.ListLinks(null)
+                .Where(l => LinkAliases.OwnerOf(l.Alias) is { } owner && owners.Contains(owner))
+                .Select(l => l.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            Collect(owners.Contains, removed);
+            var nat = dataplane.ReadHostNat();
+            var kept = nat.Where(s => !hostEnds.Contains(s.HostInterface)).ToList();
+            if (kept.Count != nat.Count)
+            {
+                dataplane.ReplaceHostNat(kept);
+                hostChanges.Add(kept.Count == 0 ? "removed the host NAT table" : $"set host NAT for {kept.Count} sources");
+            }
+
+            return new ConvergeReport([], removed, hostChanges.Items, null);
+        }
+        catch (Exception ex) when (ex is DataplaneException or InvalidOperationException)
+        {
+            return new ConvergeReport([], removed, hostChanges.Items, ex.Message);
+        }
+    }
+
     private void RemoveOrphans(IReadOnlyList<AppNetwork> desired, List<string> removed)
     {
         var owners = desired.Select(a => a.Owner).ToHashSet(StringComparer.Ordinal);
-        var wantedNamespaces = desired.Select(a => a.Netns).ToHashSet(StringComparer.Ordinal);
-        foreach (var netns in dataplane.ListNamespaces().Where(n => !wantedNamespaces.Contains(n)))
+        Collect(owner => InScope(owner) && !owners.Contains(owner), removed);
+    }
+
+    /// <summary>Deletes every namespace and host link marked as belonging to an owner that is garbage.</summary>
+    private void Collect(Func<string, bool> isGarbage, List<string> removed)
+    {
+        foreach (var netns in dataplane.ListNamespaces())
         {
             var lo = dataplane.ListLinks(netns).FirstOrDefault(l => l.Name == "lo");
-            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(lo?.Alias) is { } owner && isGarbage(owner))
             {
                 dataplane.DeleteNamespace(netns);
                 removed.Add($"namespace {netns} of {owner}");
@@ -314,7 +350,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
 
         foreach (var link in dataplane.ListLinks(null))
         {
-            if (LinkAliases.OwnerOf(link.Alias) is { } owner && InScope(owner) && !owners.Contains(owner))
+            if (LinkAliases.OwnerOf(link.Alias) is { } owner && isGarbage(owner))
             {
                 dataplane.DeleteLink(null, link.Name);
                 removed.Add($"link {link.Name} of {owner}");

@@ -24,7 +24,8 @@ public static class HostPlanner
         Allocator allocator,
         IPAddress endpointAddress,
         Func<string, string> privateKeyOf,
-        Func<SecretKeyReference, string> presharedKeyOf)
+        Func<SecretKeyReference, string> presharedKeyOf,
+        string ownerScope = "")
     {
         var clashes = apps.GroupBy(a => a.App.Metadata.Name).Where(g => g.Count() > 1).ToList();
         if (clashes.Count > 0)
@@ -75,7 +76,7 @@ public static class HostPlanner
             i.App,
             i,
             mesh.PeerStates(i.App),
-            AppNetworkMapper.Map(i, allocator.ClusterPrefix, privateKeys[i.App.ToString()], presharedKeyOf))).ToList();
+            AppNetworkMapper.Map(i, allocator.ClusterPrefix, privateKeys[i.App.ToString()], presharedKeyOf, ownerScope))).ToList();
         return new HostPlan(allocator.ClusterPrefix, planned);
     }
 }

@@ -43,6 +43,27 @@ internal sealed class HostState(string directory)
         return new AllocationState { ClusterPrefix = UniqueLocalPrefix.Generate(time.GetUtcNow(), HostMac()).ToString() };
     }
 
+    private string LastUpPath => Path.Combine(Directory, "last-up.json");
+
+    /// <summary>Where the last `up` read its apps from and which endpoint it published: what `status` compares
+    /// the kernel with, so it needs no arguments and works while `up` runs.</summary>
+    public void RecordLastUp(string manifests, IPAddress endpointAddress) =>
+        AtomicFile.Write(LastUpPath, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new LastUp(Path.GetFullPath(manifests), endpointAddress.ToString())), OwnerOnly);
+
+    public (string Manifests, IPAddress EndpointAddress)? LastUpSettings()
+    {
+        if (!File.Exists(LastUpPath))
+        {
+            return null;
+        }
+
+        var last = System.Text.Json.JsonSerializer.Deserialize<LastUp>(File.ReadAllText(LastUpPath))
+            ?? throw new InvalidDataException($"{LastUpPath} is empty");
+        return (last.Manifests, IPAddress.Parse(last.EndpointAddress));
+    }
+
+    private sealed record LastUp(string Manifests, string EndpointAddress);
+
     public void SaveAllocations(AllocationState state) => AtomicFile.Write(AllocationsPath, Encoding.UTF8.GetBytes(state.ToJson()), OwnerOnly);
 
     public KeyStore Keys => KeyStore.FromEnvironment(Directory, WireGuardKeys.GeneratePrivateKey);

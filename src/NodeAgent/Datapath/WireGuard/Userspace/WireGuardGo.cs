@@ -12,6 +12,8 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
 {
     public const string DefaultLogDirectory = "/run/wgisolate/wireguard-go";
 
+    private const int InotifyInstancesWanted = 8192;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     // The daemon answers a few milliseconds after its parent exits; a coarse poll would cost more than the start.
@@ -28,6 +30,7 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
         var path = FindOnPath(executable)
             ?? throw new UapiException(device, $"{executable} is not installed (Debian package wireguard-go); it is needed because this kernel has no WireGuard module");
         RemoveStaleSocket(device);
+        EnsureInotifyInstances();
         Directory.CreateDirectory(logDirectory);
         var log = Path.Combine(logDirectory, device + ".log");
 
@@ -55,6 +58,27 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
             }
 
             Thread.Sleep(PollInterval);
+        }
+    }
+
+    /// <summary>
+    /// Every wireguard-go holds an inotify instance (it watches its UAPI socket file), and the kernel's default
+    /// of 128 instances per user would make the 120-somethingth device fail with "too many open files". The
+    /// limit is raised, never lowered, to what a host full of apps needs.
+    /// </summary>
+    private void EnsureInotifyInstances()
+    {
+        const string limitPath = "/proc/sys/fs/inotify/max_user_instances";
+        try
+        {
+            if (File.Exists(limitPath) && int.TryParse(File.ReadAllText(limitPath).Trim(), out var limit) && limit < InotifyInstancesWanted)
+            {
+                File.WriteAllText(limitPath, InotifyInstancesWanted.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not fatal by itself: below the limit devices still start, and one that does not says why in its log.
         }
     }
 

@@ -1,0 +1,153 @@
+using System.Net;
+using WgIsolate.Datapath.PrivilegedTests.Support;
+using WgIsolate.NodeAgent.Cli;
+using WgIsolate.NodeAgent.HostMode.State;
+
+namespace WgIsolate.HostMode.PrivilegedTests;
+
+public class UpTests : HostModeTest
+{
+    [PrivilegedFact]
+    public void Up_SeedDemo_SenderReachesReceiverByPingAndNc_OutsiderIsRefused_EachNamespaceHoldsOnlyLoAndWireGuard()
+    {
+        WriteDemo();
+
+        UpOnceAndAssert();
+
+        var receiver = AddressOf("receiver");
+        Assert.True(Ping(Name("sender"), receiver), "sender -> receiver ping");
+        Assert.Equal("hello", Traffic.TcpExchange(Name("sender"), Name("receiver"), IPAddress.Parse(receiver), 1234, "hello").Received);
+        Assert.False(Ping(Name("outsider"), receiver), "the outsider is not the receiver's peer");
+        foreach (var role in new[] { "receiver", "sender", "outsider" })
+        {
+            Assert.Equal(["lo", "wg-" + Name(role)], LinksIn(Name(role)));
+        }
+
+        var status = Status();
+        Assert.Equal("WaitingForAcceptance", status[Name("outsider")].GetProperty("peers")[0].GetProperty("state").GetString());
+        Assert.All(status.Values, app => Assert.True(app.GetProperty("isolated").GetBoolean()));
+    }
+
+    [PrivilegedFact]
+    public void Up_SameFolderAgain_ChangesNothingAndSaysSo()
+    {
+        WriteDemo();
+        UpOnceAndAssert();
+
+        var (code, output, _) = UpOnce();
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("no changes: the host already matches the folder", output);
+    }
+
+    [PrivilegedFact]
+    public void Up_InvalidFileNextToAValidOne_ExitsTwoNamingFileAndFieldAndAppliesNothing()
+    {
+        WriteApp("receiver", 0);
+        File.WriteAllText(Path.Combine(Folder, "broken.yaml"), $"apiVersion: wgisolate.io/v1alpha1\nkind: IsolatedApp\nmetadata: {{name: {Name("broken")}}}\nspec: {{listenPort: 70000}}\n");
+
+        var (code, output, error) = UpOnce();
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("broken.yaml", error);
+        Assert.Contains("spec.listenPort", error);
+        Assert.Contains("nothing was applied", error);
+        Assert.DoesNotContain(Name("receiver"), Ip.Run("ip", "netns list"));
+        Assert.False(File.Exists(Path.Combine(State, "allocations.json")), output);
+    }
+
+    [PrivilegedFact]
+    public void Up_WithSkipInvalid_AppliesTheValidFileOnly()
+    {
+        WriteApp("receiver", 0);
+        File.WriteAllText(Path.Combine(Folder, "broken.yaml"), "kind: IsolatedApp\n");
+
+        var (code, _, error) = UpOnce("--skip-invalid");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("those files are skipped", error);
+        Assert.Equal(["lo", "wg-" + Name("receiver")], LinksIn(Name("receiver")));
+    }
+
+    [PrivilegedFact]
+    public void Up_WhileAnotherProcessHoldsTheState_RefusesWithAClearMessage()
+    {
+        WriteApp("receiver", 0);
+        Directory.CreateDirectory(State);
+        using (StateLock.Acquire(State))
+        {
+            var (code, _, error) = UpOnce();
+
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.Contains($"another wgisolate process is using the state directory {State}", error);
+        }
+    }
+
+    [PrivilegedFact]
+    public void Up_AppRemovedFromTheFolder_IsRemovedFromTheHostAndTheState()
+    {
+        WriteDemo();
+        UpOnceAndAssert();
+        File.Delete(Path.Combine(Folder, "outsider.yaml"));
+
+        var (code, output, _) = UpOnce();
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains($"removed namespace {Name("outsider")}", output);
+        Assert.DoesNotContain(Name("outsider"), Ip.Run("ip", "netns list"));
+        Assert.DoesNotContain(Name("outsider"), File.ReadAllText(Path.Combine(State, "allocations.json")));
+        Assert.False(File.Exists(Path.Combine(State, "keys", Name("outsider") + ".key")));
+        Assert.Empty(WireGuardGoProcesses.AfterExitOf("wg-" + Name("outsider")));
+    }
+
+    [PrivilegedFact]
+    public void Tampering_IsReportedByStatusAndRepairedByTheNextUp()
+    {
+        WriteDemo();
+        UpOnceAndAssert();
+        var receiver = Name("receiver");
+        Ip.Run("ip", $"link add t{receiver} type veth peer name x{receiver} netns {receiver}");
+        Ip.Run("ip", $"-n {receiver} route add 2001:db8::/32 dev wg-{receiver}");
+
+        var status = Status()[receiver];
+        var (statusCode, _, _) = Wgisolate("status", "--state", State);
+
+        Assert.False(status.GetProperty("isolated").GetBoolean());
+        Assert.Contains(status.GetProperty("deviations").EnumerateArray(), d => d.GetString() == $"unexpected link x{receiver} (veth)");
+        Assert.Equal(ExitCodes.Failed, statusCode);
+
+        UpOnceAndAssert();
+        Assert.True(Status()[receiver].GetProperty("isolated").GetBoolean());
+        Assert.Equal(["lo", "wg-" + receiver], LinksIn(receiver));
+        Ip.TryRun("ip", $"link del t{receiver}");
+    }
+
+    [PrivilegedFact]
+    public void Down_OneApp_LeavesNothingOfItAndKeepsTheOthers()
+    {
+        WriteDemo();
+        UpOnceAndAssert();
+
+        var (code, output, error) = Wgisolate("down", "--state", State, Name("outsider"));
+
+        Assert.True(code == ExitCodes.Ok, output + error);
+        Assert.DoesNotContain(Name("outsider"), Ip.Run("ip", "netns list"));
+        Assert.DoesNotContain(Ip.Json(null, "link show").EnumerateArray(), l => l.GetProperty("ifname").GetString()!.Contains(Name("outsider"), StringComparison.Ordinal));
+        Assert.Empty(WireGuardGoProcesses.AfterExitOf("wg-" + Name("outsider")));
+        Assert.DoesNotContain(Name("outsider"), File.ReadAllText(Path.Combine(State, "allocations.json")));
+        Assert.True(Ping(Name("sender"), AddressOf("receiver")), "the other apps keep working");
+    }
+
+    [PrivilegedFact]
+    public void Down_UnknownApp_ExitsTwoAndRemovesNothing()
+    {
+        WriteApp("receiver", 0);
+        UpOnceAndAssert();
+
+        var (code, _, error) = Wgisolate("down", "--state", State, Name("nosuch"));
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains($"no app named {Name("nosuch")}", error);
+        Assert.Contains(Name("receiver"), Ip.Run("ip", "netns list"));
+    }
+}
