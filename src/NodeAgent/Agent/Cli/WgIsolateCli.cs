@@ -13,5 +13,6 @@ internal static class WgIsolateCli
         UnitCommand.Create(),
         PlanCommand.Create(),
         PrefixCommand.Create(),
+        ExecCommand.Create(),
     };
 }

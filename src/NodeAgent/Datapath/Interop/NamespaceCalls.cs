@@ -6,6 +6,12 @@ namespace WgIsolate.Datapath.Interop;
 internal static unsafe class NamespaceCalls
 {
     public const int CLONE_NEWNET = 0x40000000;
+    public const int CLONE_NEWNS = 0x20000;
+    public const ulong MS_RDONLY = 0x1;
+    public const ulong MS_BIND = 0x1000;
+    public const ulong MS_REC = 0x4000;
+    public const ulong MS_SLAVE = 0x80000;
+    public const ulong MS_SHARED = 0x100000;
 
     public static void SetNetworkNamespace(FileDescriptorHandle netns, string what) =>
         Errno.Check(LibC.setns(netns.Fd, CLONE_NEWNET), $"setns({what})");
@@ -14,6 +20,9 @@ internal static unsafe class NamespaceCalls
     public static int TrySetNetworkNamespace(FileDescriptorHandle netns) => LibC.setns(netns.Fd, CLONE_NEWNET);
 
     public static void UnshareNetworkNamespace() => Errno.Check(LibC.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)");
+
+    /// <summary>A private mount namespace for the calling thread (it implies CLONE_FS, which a threaded process may unshare).</summary>
+    public static void UnshareMountNamespace() => Errno.Check(LibC.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)");
 
     public static int TryMount(string source, string target, string fsType, ulong flags)
     {

@@ -13,9 +13,6 @@ public static class NamedNetworkNamespaces
     private const int ODirectory = 0x10000;
     private const int OCreat = 0x40;
     private const int OExcl = 0x80;
-    private const ulong MsBind = 0x1000;
-    private const ulong MsRec = 0x4000;
-    private const ulong MsShared = 0x100000;
 
     public static string PathOf(string name)
     {
@@ -35,7 +32,7 @@ public static class NamedNetworkNamespaces
             // Bind the *thread's* namespace: /proc/self would be the leader thread's, i.e. the host's.
             NetnsThread.RunInNewNamespace(() =>
             {
-                NamespaceCalls.Mount(NetnsThread.CurrentThreadNamespacePath, path, "none", MsBind);
+                NamespaceCalls.Mount(NetnsThread.CurrentThreadNamespacePath, path, "none", NamespaceCalls.MS_BIND);
                 return true;
             });
         }
@@ -78,12 +75,12 @@ public static class NamedNetworkNamespaces
         using var directory = FileCalls.Open(RunDirectory, ORdOnly | ODirectory);
         FileCalls.LockExclusive(directory, RunDirectory);
 
-        var errno = NamespaceCalls.TryMount("", RunDirectory, "none", MsShared | MsRec);
+        var errno = NamespaceCalls.TryMount("", RunDirectory, "none", NamespaceCalls.MS_SHARED | NamespaceCalls.MS_REC);
         if (errno == Errno.EINVAL)
         {
             // Not a mount point yet: make it one by binding it onto itself, then share it.
-            NamespaceCalls.Mount(RunDirectory, RunDirectory, "none", MsBind | MsRec);
-            errno = NamespaceCalls.TryMount("", RunDirectory, "none", MsShared | MsRec);
+            NamespaceCalls.Mount(RunDirectory, RunDirectory, "none", NamespaceCalls.MS_BIND | NamespaceCalls.MS_REC);
+            errno = NamespaceCalls.TryMount("", RunDirectory, "none", NamespaceCalls.MS_SHARED | NamespaceCalls.MS_REC);
         }
 
         if (errno != 0)
