@@ -91,4 +91,32 @@ public class AgentProcessTests : HostModeTest
             }
         }
     }
+
+    [PrivilegedFact]
+    public void Watching_ForwardsAHostPortIntoTheApp_TheSeedsEchoTestFromOutsideReachesTheReceiver()
+    {
+        var hostPort = Port(7);
+        WriteApp("receiver", 0, [], $"  ingress:\n    - {{port: 1234, hostPort: {hostPort}, protocol: TCP}}");
+        using var up = Start("--resync-seconds", "600");
+        try
+        {
+            WaitFor(() => NamespaceExists(Name("receiver")) && Ip.TryRun("ss", $"-Hltn sport = :{hostPort}").Output.Trim().Length > 0, "the forwarder to listen");
+            using var listener = Process.Start(new ProcessStartInfo("ip", $"netns exec {Name("receiver")} nc -6 -l ::1 1234") { RedirectStandardOutput = true })!;
+            WaitFor(() => Ip.TryRun("ss", $"-N {Name("receiver")} -Hltn sport = :1234").Output.Trim().Length > 0, "the app to listen");
+
+            Ip.Run("sh", $"-c \"echo 'test from outside' | nc -N -w 3 ::1 {hostPort}\"");
+
+            Assert.True(listener.WaitForExit(5000), "the app's listener got no connection");
+            Assert.Equal("test from outside", listener.StandardOutput.ReadToEnd().Trim());
+            Assert.Equal(["lo", "wg-" + Name("receiver")], LinksIn(Name("receiver")));
+        }
+        finally
+        {
+            if (!up.HasExited)
+            {
+                up.Kill();
+                up.WaitForExit();
+            }
+        }
+    }
 }

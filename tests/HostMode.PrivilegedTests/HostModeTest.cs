@@ -31,8 +31,14 @@ public abstract class HostModeTest : IDisposable
     /// <summary>The test's unique name for a role: "receiver" becomes e.g. "receiver3fa1".</summary>
     protected string Name(string role) => role + suffix;
 
+    /// <summary>A port of the test's own range (the apps' listen ports use the first few).</summary>
+    protected int Port(int offset) => portBase + offset;
+
     /// <summary>Writes an IsolatedApp listing the given peers (by role).</summary>
-    protected void WriteApp(string role, int portOffset, params string[] peerRoles)
+    protected void WriteApp(string role, int portOffset, params string[] peerRoles) => WriteApp(role, portOffset, peerRoles, extraSpec: null);
+
+    /// <param name="extraSpec">More lines of the spec, already indented by two spaces.</param>
+    protected void WriteApp(string role, int portOffset, string[] peerRoles, string? extraSpec)
     {
         var peers = string.Join(", ", peerRoles.Select(p => "{name: " + Name(p) + "}"));
         File.WriteAllText(Path.Combine(Folder, role + ".yaml"), string.Join('\n',
@@ -42,7 +48,7 @@ public abstract class HostModeTest : IDisposable
             "spec:",
             $"  selector: {{matchLabels: {{app: {role}}}}}",
             $"  listenPort: {portBase + portOffset}",
-            $"  peers: [{peers}]") + "\n");
+            $"  peers: [{peers}]") + "\n" + (extraSpec is null ? "" : extraSpec + "\n"));
     }
 
     /// <summary>The seed's demo: receiver and sender list each other; the outsider lists the receiver only.</summary>

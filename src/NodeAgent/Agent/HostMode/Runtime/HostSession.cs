@@ -2,7 +2,9 @@ using System.Net;
 using WgIsolate.Core.Allocation;
 using WgIsolate.Core.Manifests;
 using WgIsolate.Datapath.Convergence;
+using WgIsolate.Datapath.Ingress;
 using WgIsolate.Datapath.Linux;
+using WgIsolate.NodeAgent.Dataplane;
 using WgIsolate.NodeAgent.HostMode.Planning;
 using WgIsolate.NodeAgent.HostMode.State;
 
@@ -18,6 +20,7 @@ internal sealed class HostSession : IDisposable
     private readonly StateLock stateLock;
     private readonly LinuxDataplane dataplane;
     private readonly Converger converger;
+    private IngressSet? ingress;
 
     private HostSession(HostState state, HostScope scope, StateLock stateLock, LinuxDataplane dataplane, string backendReason)
     {
@@ -55,6 +58,9 @@ internal sealed class HostSession : IDisposable
         }
     }
 
+    /// <summary>Ingress forwarders live in this process: only an `up` that keeps running serves them.</summary>
+    public void ServeIngress(Action<string> log) => ingress ??= new IngressSet(new IngressOptions { Log = log });
+
     public UpResult Up(string manifests, IReadOnlyList<ParsedApp> apps, IPAddress endpoint)
     {
         var allocator = new Allocator(State.LoadAllocations(TimeProvider.System));
@@ -78,7 +84,8 @@ internal sealed class HostSession : IDisposable
             }
         }
 
-        return new UpResult(plan, report, Verify(plan), removed);
+        var forwarding = ingress?.Reconcile(plan.Apps.SelectMany(a => IngressRulesMapper.Map(a.Interface, a.Network)));
+        return new UpResult(plan, report, Verify(plan), removed, forwarding);
     }
 
     /// <summary>Removes the named apps (all when none are named): kernel objects first, then their state.</summary>
@@ -107,6 +114,7 @@ internal sealed class HostSession : IDisposable
 
     public void Dispose()
     {
+        ingress?.Dispose();
         dataplane.Dispose();
         stateLock.Dispose();
     }
@@ -126,9 +134,15 @@ internal sealed class HostSession : IDisposable
     private static string AppName(string key) => key[(key.IndexOf('/') + 1)..];
 }
 
-internal sealed record UpResult(HostPlan Plan, ConvergeReport Report, IReadOnlyDictionary<string, IReadOnlyList<string>> Deviations, IReadOnlyList<string> Removed)
+/// <param name="Ingress">What the forwarders did, or null when this `up` does not serve ingress (--once).</param>
+internal sealed record UpResult(
+    HostPlan Plan,
+    ConvergeReport Report,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Deviations,
+    IReadOnlyList<string> Removed,
+    IngressReconcileResult? Ingress)
 {
-    public bool Ready => Report.Succeeded && Deviations.Values.All(d => d.Count == 0);
+    public bool Ready => Report.Succeeded && Deviations.Values.All(d => d.Count == 0) && Ingress?.Failures.Count is null or 0;
 }
 
 /// <summary>A request that cannot be carried out as asked (unknown app, ...): exit code 2, nothing changed.</summary>

@@ -20,6 +20,8 @@ internal sealed class UpService(HostSession session, UpSettings settings) : IHos
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        session.ServeIngress(line => Console.Error.WriteLine($"ingress: {line}"));
+
         // Watching starts before the first pass, so that a change made while it runs is not missed.
         watcher = new FileSystemWatcher(settings.Manifests, "*.yaml") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
         watcher.Changed += OnChange;
