@@ -85,7 +85,7 @@ internal sealed class HostSession : IDisposable
         }
 
         var forwarding = ingress?.Reconcile(plan.Apps.SelectMany(a => IngressRulesMapper.Map(a.Interface, a.Network)));
-        return new UpResult(plan, report, Verify(plan), removed, forwarding);
+        return new UpResult(plan, report, HostInspection.Verify(dataplane, plan), removed, forwarding);
     }
 
     /// <summary>Removes the named apps (all when none are named): kernel objects first, then their state.</summary>
@@ -109,8 +109,6 @@ internal sealed class HostSession : IDisposable
 
         return report;
     }
-
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Verify(HostPlan plan) => HostInspection.Verify(dataplane, plan);
 
     public void Dispose()
     {
