@@ -33,7 +33,13 @@ public static class OperatorApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
         services.AddSingleton<OperatorExit>();
-        services.AddSingleton(Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton(_ =>
+        {
+            // Process and GC figures (working set, heap size, collections) next to the operator's own.
+            var registry = Prometheus.Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            return registry;
+        });
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton(new InformerOptions());
         services.AddSingleton(sp => new ClusterCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerOptions>(),
