@@ -40,7 +40,13 @@ public sealed class Allocator
 
     public static string Key(string appNamespace, string app) => $"{appNamespace}/{app}";
 
-    public int FreeAppCapacity => options.LastAppIndex - options.FirstAppIndex + 1 - state.Apps.Count;
+    public int FreeAppCapacity => FreeAppCapacityOf(state, options);
+
+    public static int FreeAppCapacityOf(AllocationState state, AllocatorOptions? options = null)
+    {
+        options ??= new AllocatorOptions();
+        return options.LastAppIndex - options.FirstAppIndex + 1 - state.Apps.Count;
+    }
 
     public AppAllocation AllocateApp(string appKey)
     {

@@ -104,15 +104,17 @@ public static class OperatorApp
         services.AddKeyedSingleton(appQueueKey, (sp, _) => new WorkQueue(sp.GetRequiredService<TimeProvider>(), BackoffRateLimiter.Default()));
         services.AddKeyedSingleton(meshQueueKey, (sp, _) => new WorkQueue(sp.GetRequiredService<TimeProvider>(), BackoffRateLimiter.Default()));
 
+        services.AddSingleton(sp => new MeshRequests(sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey)));
+
         services.AddSingleton(sp =>
         {
             var appQueue = sp.GetRequiredKeyedService<WorkQueue>(appQueueKey);
-            var meshQueue = sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey);
+            var mesh = sp.GetRequiredService<MeshRequests>();
             var cache = sp.GetRequiredService<ClusterCache>();
-            EventRouting.Wire(cache, appQueue, meshQueue);
+            EventRouting.Wire(cache, appQueue, mesh);
             var reconciler = new IsolatedAppReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
                 sp.GetRequiredService<IIsolatedAppStore>(), sp.GetRequiredService<IEventRecorder>(), sp.GetRequiredService<MeshView>(),
-                () => meshQueue.Add(MeshReconciler.Key), options.AgentCleanupTimeout, sp.GetRequiredService<TimeProvider>(),
+                mesh.App, options.AgentCleanupTimeout, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<IsolatedAppReconciler>>());
             return Controller(sp, reconciler, appQueue, cache, options.Workers);
         });
@@ -123,7 +125,7 @@ public static class OperatorApp
             var cache = sp.GetRequiredService<ClusterCache>();
             var reconciler = new MeshReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
                 sp.GetRequiredService<IMeshPlanner>(), sp.GetRequiredService<IIsolatedNodeStore>(), sp.GetRequiredService<IPresharedKeyStore>(),
-                sp.GetRequiredService<MeshView>(), app => appQueue.Add(new ResourceKey(app.Namespace, app.Name)),
+                sp.GetRequiredService<MeshView>(), sp.GetRequiredService<MeshRequests>(), app => appQueue.Add(new ResourceKey(app.Namespace, app.Name)),
                 sp.GetRequiredService<OperatorMetrics>(), sp.GetRequiredService<ILogger<MeshReconciler>>());
             // One key: a single worker; concurrency would only make it wait on itself.
             return Controller(sp, reconciler, meshQueue, cache, workers: 1);
