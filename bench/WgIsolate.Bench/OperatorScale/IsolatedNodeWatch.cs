@@ -24,12 +24,12 @@ public sealed class IsolatedNodeWatch(HttpClient http) : IDisposable
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Polls the views (cheap, in memory) until the condition holds; returns when it first did.</summary>
-    public async Task<TimeSpan> WaitAsync(Func<IReadOnlyDictionary<string, NodeView>, bool> done, DateTime since, TimeSpan timeout, string what)
+    public async Task<TimeSpan> WaitAsync(Func<IReadOnlyDictionary<string, NodeView>, bool> done, DateTime since, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!done(_views))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout} waiting for {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout} waiting for {what()}");
             await Task.Delay(2);
         }
 

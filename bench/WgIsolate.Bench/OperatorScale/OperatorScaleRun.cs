@@ -24,7 +24,13 @@ public static class OperatorScaleRun
         Console.WriteLine($"operator-scale: {settings.Apps} apps, {settings.Pods} pods, {settings.Nodes} nodes, " +
             $"{topology.PeersPerInstance} peers per instance ({settings.PeersEachSide} peer apps on each side of a ring); {Environment.ProcessorCount} cores");
 
-        await using var api = await KubeApiServerDouble.StartAsync(new KubeApiDoubleOptions { CrdFolders = [Path.Combine(RepositoryRoot(), "crds")] });
+        // A short watch history: every IsolatedNode change is a whole spec of megabytes, and the default 10,000
+        // kept changes would hold tens of gigabytes. Watches that fall behind get 410 and relist, as they must.
+        await using var api = await KubeApiServerDouble.StartAsync(new KubeApiDoubleOptions
+        {
+            CrdFolders = [Path.Combine(RepositoryRoot(), "crds")],
+            HistoryLimit = 500,
+        });
         using var client = api.CreateClient();
         var loading = Stopwatch.StartNew();
         await CreateClusterAsync(client, topology);
@@ -45,7 +51,7 @@ public static class OperatorScaleRun
             var ready = DateTime.UtcNow - started;
             var expected = topology.ExpectedInterfacesByNode();
             var converged = await watch.WaitAsync(views => Converged(views, expected, topology.PeersPerInstance), started, settings.Timeout,
-                "every IsolatedNode to hold its interfaces with all peers");
+                () => Progress(watch.Views, expected, topology.PeersPerInstance));
             Console.WriteLine($"operator ready (informers synced) after {ready.TotalSeconds:F1} s; all {settings.Nodes} IsolatedNodes converged after {converged.TotalSeconds:F1} s");
             await QuietAsync(api.Requests);
             PrintWrites("writes during convergence (operator and agents)", api.Requests.Entries);
@@ -63,8 +69,18 @@ public static class OperatorScaleRun
         catch (Exception e)
         {
             Console.Error.WriteLine($"operator-scale failed: {e.Message}; operator log: {op.LogPath}");
+            PrintWrites("writes so far", api.Requests.Entries);
             return 1;
         }
+    }
+
+    private static string Progress(IReadOnlyDictionary<string, NodeView> views, Dictionary<string, HashSet<string>> expected, int peers)
+    {
+        var interfaces = views.Values.Sum(v => v.Interfaces.Count);
+        var complete = views.Values.Sum(v => v.Interfaces.Values.Count(i => i.Peers.Count == peers));
+        var keyed = views.Values.Sum(v => v.Keyed.Count);
+        return $"every IsolatedNode to hold its interfaces with all peers: {views.Count} of {expected.Count} nodes, {interfaces} of " +
+            $"{expected.Values.Sum(e => e.Count)} interfaces, {complete} with all {peers} peers, {keyed} keys published";
     }
 
     private static bool Converged(IReadOnlyDictionary<string, NodeView> views, Dictionary<string, HashSet<string>> expected, int peers) =>
@@ -86,7 +102,7 @@ public static class OperatorScaleRun
         var t0 = DateTime.UtcNow;
         await client.CoreV1.DeleteNamespacedPodAsync(pod, ScaleTopology.Namespace);
         var gone = await watch.WaitAsync(views => !views.Values.Any(v => v.Interfaces.Values.Any(i => i.Instance == pod || i.Peers.Contains(pod))),
-            t0, timeout, $"{pod} gone from every node");
+            t0, timeout, () => $"{pod} gone from every node");
         await QuietAsync(requests);
         var deleteWrites = OperatorWrites(requests.Entries);
 
@@ -95,10 +111,10 @@ public static class OperatorScaleRun
         requests.Clear();
         t0 = DateTime.UtcNow;
         await client.CoreV1.CreateNamespacedPodAsync(PodObject(app, 0, node), ScaleTopology.Namespace);
-        var own = await watch.WaitAsync(views => views.TryGetValue(node, out var v) && v.Interfaces.ContainsKey(pod), t0, timeout, $"{pod} on {node}");
-        var keyed = await watch.WaitAsync(views => views.TryGetValue(node, out var v) && v.Keyed.Contains(pod), t0, timeout, $"{pod}'s key published");
+        var own = await watch.WaitAsync(views => views.TryGetValue(node, out var v) && v.Interfaces.ContainsKey(pod), t0, timeout, () => $"{pod} on {node}");
+        var keyed = await watch.WaitAsync(views => views.TryGetValue(node, out var v) && v.Keyed.Contains(pod), t0, timeout, () => $"{pod}'s key published");
         var peered = await watch.WaitAsync(views => views.Values.Sum(v => v.Interfaces.Values.Count(i => i.Peers.Contains(pod))) == peerInstances,
-            t0, timeout, $"{pod} a peer of all {peerInstances} peer instances");
+            t0, timeout, () => $"{pod} a peer of all {peerInstances} peer instances");
         await QuietAsync(requests);
         var createWrites = OperatorWrites(requests.Entries);
 

@@ -46,6 +46,7 @@ public sealed class MeshReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(ResourceKey key, CancellationToken cancellationToken)
     {
+        if (requests.BatchDelay() is { } delay) return ReconcileResult.After(delay);
         var work = requests.Take();
         IReadOnlyCollection<AppReference> peerStatesChanged;
         try

@@ -104,7 +104,11 @@ public static class OperatorApp
         services.AddKeyedSingleton(appQueueKey, (sp, _) => new WorkQueue(sp.GetRequiredService<TimeProvider>(), BackoffRateLimiter.Default()));
         services.AddKeyedSingleton(meshQueueKey, (sp, _) => new WorkQueue(sp.GetRequiredService<TimeProvider>(), BackoffRateLimiter.Default()));
 
-        services.AddSingleton(sp => new MeshRequests(sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey)));
+        services.AddSingleton(sp =>
+        {
+            var appQueue = sp.GetRequiredKeyedService<WorkQueue>(appQueueKey);
+            return new MeshRequests(sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey), () => appQueue.Depth, sp.GetRequiredService<TimeProvider>());
+        });
 
         services.AddSingleton(sp =>
         {
