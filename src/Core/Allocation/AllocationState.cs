@@ -14,12 +14,14 @@ public sealed class AllocationState
     /// <summary>By "namespace/name".</summary>
     [JsonPropertyName("apps")] public SortedDictionary<string, AppAllocation> Apps { get; set; } = new(StringComparer.Ordinal);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    /// <param name="indented">Indented for files people read; compact where size counts (a ConfigMap holds at most 1 MiB).</param>
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Options : CompactOptions);
 
     public static AllocationState FromJson(string json) =>
         JsonSerializer.Deserialize<AllocationState>(json, Options) ?? throw new JsonException("allocation state is null");
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions CompactOptions = new();
 }
 
 public sealed class AppAllocation

@@ -8,10 +8,31 @@ namespace WgIsolate.Core.Allocation;
 /// <see cref="AllocationState"/>, which it changes in place. Every call is idempotent: asking again for
 /// something allocated returns it unchanged, so restarts given the persisted state renumber nothing.
 /// An entry becomes free only when its owner is released; then the lowest free entry is taken first.
+/// The state must change only through this allocator once it exists: it keeps the used app indexes and every
+/// node's used ports indexed, so that 10,000 instances allocate in linear, not quadratic, time.
 /// </summary>
-public sealed class Allocator(AllocationState state, AllocatorOptions? options = null)
+public sealed class Allocator
 {
-    private readonly AllocatorOptions options = options ?? new AllocatorOptions();
+    private readonly AllocationState state;
+    private readonly AllocatorOptions options;
+    private readonly HashSet<int> appIndexes;
+
+    // node → port → "namespace/app/instance" holding it.
+    private readonly Dictionary<string, Dictionary<int, string>> portsByNode = new(StringComparer.Ordinal);
+
+    public Allocator(AllocationState state, AllocatorOptions? options = null)
+    {
+        this.state = state;
+        this.options = options ?? new AllocatorOptions();
+        appIndexes = [.. state.Apps.Values.Select(a => a.Index)];
+        foreach (var (appKey, app) in state.Apps)
+        {
+            foreach (var (name, instance) in app.Instances)
+            {
+                Ports(instance.Node)[instance.Port] = $"{appKey}/{name}";
+            }
+        }
+    }
 
     public AllocationState State => state;
 
@@ -19,7 +40,13 @@ public sealed class Allocator(AllocationState state, AllocatorOptions? options =
 
     public static string Key(string appNamespace, string app) => $"{appNamespace}/{app}";
 
-    public int FreeAppCapacity => options.LastAppIndex - options.FirstAppIndex + 1 - state.Apps.Count;
+    public int FreeAppCapacity => FreeAppCapacityOf(state, options);
+
+    public static int FreeAppCapacityOf(AllocationState state, AllocatorOptions? options = null)
+    {
+        options ??= new AllocatorOptions();
+        return options.LastAppIndex - options.FirstAppIndex + 1 - state.Apps.Count;
+    }
 
     public AppAllocation AllocateApp(string appKey)
     {
@@ -28,17 +55,32 @@ public sealed class Allocator(AllocationState state, AllocatorOptions? options =
             return existing;
         }
 
-        var taken = state.Apps.Values.Select(a => a.Index).ToHashSet();
-        var index = LowestFree(options.FirstAppIndex, options.LastAppIndex, taken)
+        var index = LowestFree(options.FirstAppIndex, options.LastAppIndex, appIndexes.Contains)
             ?? throw new AllocationExhaustedException(
                 $"no /64 left for {appKey}: all {options.LastAppIndex - options.FirstAppIndex + 1} subnets of {state.ClusterPrefix} are allocated");
         var allocation = new AppAllocation { Index = index };
         state.Apps[appKey] = allocation;
+        appIndexes.Add(index);
         return allocation;
     }
 
     /// <summary>Frees the app's /64, id, addresses and ports. Call only once the app is gone everywhere.</summary>
-    public bool ReleaseApp(string appKey) => state.Apps.Remove(appKey);
+    public bool ReleaseApp(string appKey)
+    {
+        if (!state.Apps.TryGetValue(appKey, out var app))
+        {
+            return false;
+        }
+
+        state.Apps.Remove(appKey);
+        appIndexes.Remove(app.Index);
+        foreach (var instance in app.Instances.Values)
+        {
+            Ports(instance.Node).Remove(instance.Port);
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Allocates an instance's address and its port on <paramref name="node"/>. An instance that moved to another
@@ -56,8 +98,11 @@ public sealed class Allocator(AllocationState state, AllocatorOptions? options =
                 return existing;
             }
 
-            existing.Port = AllocatePort(node, fixedPort, $"{appKey}/{instance}", except: existing);
-            existing.Node = node;
+            var owner = $"{appKey}/{instance}";
+            var port = AllocatePort(node, fixedPort, owner);
+            Ports(existing.Node).Remove(existing.Port);
+            (existing.Node, existing.Port) = (node, port);
+            Ports(node)[port] = owner;
             return existing;
         }
 
@@ -68,25 +113,36 @@ public sealed class Allocator(AllocationState state, AllocatorOptions? options =
             address++;
         }
 
-        var port = AllocatePort(node, fixedPort, $"{appKey}/{instance}", except: null);
-        var allocation = new InstanceAllocation { AddressIndex = address, Node = node, Port = port };
+        var newOwner = $"{appKey}/{instance}";
+        var newPort = AllocatePort(node, fixedPort, newOwner);
+        var allocation = new InstanceAllocation { AddressIndex = address, Node = node, Port = newPort };
         app.Instances[instance] = allocation;
+        Ports(node)[newPort] = newOwner;
         return allocation;
     }
 
-    public bool ReleaseInstance(string appKey, string instance) =>
-        state.Apps.TryGetValue(appKey, out var app) && app.Instances.Remove(instance);
+    public bool ReleaseInstance(string appKey, string instance)
+    {
+        if (!state.Apps.TryGetValue(appKey, out var app) || !app.Instances.TryGetValue(instance, out var released))
+        {
+            return false;
+        }
+
+        app.Instances.Remove(instance);
+        Ports(released.Node).Remove(released.Port);
+        return true;
+    }
 
     public IPNetwork SubnetOf(AppAllocation app) => UlaSubnets.Subnet(ClusterPrefix, app.Index);
 
     public IPAddress AddressOf(AppAllocation app, InstanceAllocation instance) => UlaSubnets.Address(SubnetOf(app), instance.AddressIndex);
 
-    private int AllocatePort(string node, int? fixedPort, string owner, InstanceAllocation? except)
+    /// <summary>A port on the node that no one but <paramref name="owner"/> holds (an instance changing its port may
+    /// take any port but its current one is free to it).</summary>
+    private int AllocatePort(string node, int? fixedPort, string owner)
     {
-        var taken = state.Apps
-            .SelectMany(a => a.Value.Instances.Select(i => (Owner: $"{a.Key}/{i.Key}", i.Value)))
-            .Where(i => i.Value.Node == node && !ReferenceEquals(i.Value, except))
-            .ToDictionary(i => i.Value.Port, i => i.Owner);
+        var ports = Ports(node);
+        bool Taken(int port) => ports.TryGetValue(port, out var holder) && holder != owner;
         if (fixedPort is { } wanted)
         {
             if (wanted is < 1 or > 65535)
@@ -94,21 +150,31 @@ public sealed class Allocator(AllocationState state, AllocatorOptions? options =
                 throw new ArgumentOutOfRangeException(nameof(fixedPort), wanted, "a UDP port is 1..65535");
             }
 
-            return taken.TryGetValue(wanted, out var holder)
-                ? throw new AllocationConflictException($"port {wanted} on node {node} is already used by {holder}; {owner} cannot have it")
+            return Taken(wanted)
+                ? throw new AllocationConflictException($"port {wanted} on node {node} is already used by {ports[wanted]}; {owner} cannot have it")
                 : wanted;
         }
 
-        return LowestFree(options.FirstPort, options.LastPort, taken.Keys.ToHashSet())
+        return LowestFree(options.FirstPort, options.LastPort, Taken)
             ?? throw new AllocationExhaustedException(
                 $"no UDP port left on node {node} for {owner}: all of {options.FirstPort}-{options.LastPort} are allocated");
     }
 
-    private static int? LowestFree(int first, int last, HashSet<int> taken)
+    private Dictionary<int, string> Ports(string node)
+    {
+        if (!portsByNode.TryGetValue(node, out var ports))
+        {
+            portsByNode[node] = ports = [];
+        }
+
+        return ports;
+    }
+
+    private static int? LowestFree(int first, int last, Func<int, bool> taken)
     {
         for (var candidate = first; candidate <= last; candidate++)
         {
-            if (!taken.Contains(candidate))
+            if (!taken(candidate))
             {
                 return candidate;
             }

@@ -28,7 +28,7 @@ public sealed class ClusterCache
         Apps = new(apps, options, time, loggers.CreateLogger("Informer.IsolatedApps"));
         Pods = new(pods, options, time, loggers.CreateLogger("Informer.Pods"), Trim);
         Nodes = new(nodes, options, time, loggers.CreateLogger("Informer.Nodes"));
-        IsolatedNodes = new(isolatedNodes, options, time, loggers.CreateLogger("Informer.IsolatedNodes"));
+        IsolatedNodes = new(isolatedNodes, options, time, loggers.CreateLogger("Informer.IsolatedNodes"), NodeSpecDigest.Trim);
         Apps.Cache.AddIndex(ByNamespace, a => [a.Metadata.NamespaceProperty]);
         Pods.Cache.AddIndex(ByNamespace, p => [p.Metadata.NamespaceProperty]);
         Pods.Cache.AddIndex(ByNode, p => p.Spec?.NodeName is { Length: > 0 } node ? [node] : []);

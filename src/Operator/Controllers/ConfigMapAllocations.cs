@@ -14,9 +14,12 @@ namespace WgIsolate.Operator.Controllers;
 
 /// <summary>
 /// Core's allocator over one <see cref="AllocationState"/> document in the operator's ConfigMap. Only the leader
-/// writes, so the in-memory copy is the truth between writes; every change is applied to a fresh read and written
-/// with its resourceVersion before it is used, so nothing refers to an allocation that is not stored. The cluster
-/// /48 is taken from configuration or generated (RFC 4193) once, and never changes afterwards.
+/// writes. Reads see only the state as last read from or written to the ConfigMap, so nothing can publish an
+/// allocation that is not stored. Changes are group-committed: callers queue a change and wait; whoever holds the
+/// write applies every queued change to a fresh read and stores them in one write (the ConfigMap holds all
+/// 10,000 instances, so one write per change would be the bulk of the operator's traffic). A change that fails
+/// (a taken fixed port, an exhausted pool) fails alone and leaves nothing behind. The cluster /48 is taken from
+/// configuration or generated (RFC 4193) once, and never changes afterwards.
 /// </summary>
 public sealed class ConfigMapAllocations(IConfigMapStore store, string? configuredPrefix, TimeProvider time, ILogger<ConfigMapAllocations> logger)
     : IAllocations
@@ -24,14 +27,18 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
     public const string DataKey = "allocations";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private AllocationState? _state;
+    private readonly Lock _queueLock = new();
+    private List<QueuedChange> _queue = [];
+
+    // Never changed once published here; replaced whole by the next read or write.
+    private volatile AllocationState? _state;
 
     public (long Allocated, long Free) Capacity
     {
         get
         {
             var state = _state;
-            return state is null ? (0, 0) : (state.Apps.Count, new Allocator(state).FreeAppCapacity);
+            return state is null ? (0, 0) : (state.Apps.Count, Allocator.FreeAppCapacityOf(state));
         }
     }
 
@@ -41,7 +48,7 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
     {
         var key = Allocator.Key(app.Namespace, app.Name);
         var state = await LoadAsync(cancellationToken);
-        if (!state.Apps.ContainsKey(key)) state = await MutateAsync(s => new Allocator(s).AllocateApp(key), cancellationToken);
+        if (!state.Apps.ContainsKey(key)) state = await CommitAsync(a => a.AllocateApp(key), cancellationToken);
         return ToApp(state, state.Apps[key]);
     }
 
@@ -52,37 +59,31 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
         var state = await LoadAsync(cancellationToken);
         if (!Matches(state.Apps[key], instances, fixedPort))
         {
-            state = await MutateAsync(s =>
+            state = await CommitAsync(allocator =>
             {
-                var allocator = new Allocator(s);
-                foreach (var gone in s.Apps[key].Instances.Keys.Except(instances.Select(i => i.Instance)).ToList()) allocator.ReleaseInstance(key, gone);
+                var allocated = allocator.State.Apps[key].Instances;
+                foreach (var gone in allocated.Keys.Except(instances.Select(i => i.Instance)).ToList()) allocator.ReleaseInstance(key, gone);
                 foreach (var i in instances.OrderBy(i => i.Instance, StringComparer.Ordinal)) allocator.AllocateInstance(key, i.Instance, i.Node, fixedPort);
             }, cancellationToken);
         }
 
-        var allocated = state.Apps[key];
-        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), allocated.Index);
-        return allocated.Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value));
+        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), state.Apps[key].Index);
+        return state.Apps[key].Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value));
     }
 
     public async Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken)
     {
         var key = Allocator.Key(app.Namespace, app.Name);
-        if ((await LoadAsync(cancellationToken)).Apps.ContainsKey(key)) await MutateAsync(s => new Allocator(s).ReleaseApp(key), cancellationToken);
+        if ((await LoadAsync(cancellationToken)).Apps.ContainsKey(key)) await CommitAsync(a => a.ReleaseApp(key), cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<AppReference, AllocatedApp>> SnapshotAsync(CancellationToken cancellationToken)
+    public async Task<AllocatedApp?> FindAsync(AppReference app, CancellationToken cancellationToken)
     {
         var state = await LoadAsync(cancellationToken);
-        var prefix = IPNetwork.Parse(state.ClusterPrefix);
-        return state.Apps.ToDictionary(
-            a => Ref(a.Key),
-            a =>
-            {
-                var subnet = UlaSubnets.Subnet(prefix, a.Value.Index);
-                return new AllocatedApp(new AppAllocation(a.Value.Index, subnet.ToString()),
-                    a.Value.Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)));
-            });
+        if (!state.Apps.TryGetValue(Allocator.Key(app.Namespace, app.Name), out var allocated)) return null;
+        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), allocated.Index);
+        return new AllocatedApp(new AppAllocation(allocated.Index, subnet.ToString()),
+            allocated.Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)));
     }
 
     private static bool Matches(CoreAppAllocation app, IReadOnlyCollection<InstancePlacement> instances, int? fixedPort) =>
@@ -113,7 +114,10 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
             var prefix = configuredPrefix is not null ? IPNetwork.Parse(configuredPrefix) : UniqueLocalPrefix.Generate(time.GetUtcNow(), MacAddress());
             UlaSubnets.RequireClusterPrefix(prefix);
             logger.LogInformation("Cluster prefix {Prefix} ({Source})", prefix, configuredPrefix is null ? "generated, RFC 4193" : "configured");
-            return await MutateLockedAsync(s => s.ClusterPrefix = s.ClusterPrefix.Length > 0 ? s.ClusterPrefix : prefix.ToString(), cancellationToken);
+            var change = new QueuedChange(a => a.State.ClusterPrefix = a.State.ClusterPrefix.Length > 0 ? a.State.ClusterPrefix : prefix.ToString());
+            await WriteLockedAsync([change], cancellationToken);
+            await change.Done.Task;
+            return _state!;
         }
         finally
         {
@@ -121,41 +125,91 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
         }
     }
 
-    private async Task<AllocationState> MutateAsync(Action<AllocationState> change, CancellationToken cancellationToken)
+    /// <summary>Queues the change and returns once a write stored it (with whatever else was queued meanwhile).</summary>
+    private async Task<AllocationState> CommitAsync(Action<Allocator> change, CancellationToken cancellationToken)
     {
+        var queued = new QueuedChange(change);
+        lock (_queueLock) _queue.Add(queued);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await MutateLockedAsync(change, cancellationToken);
+            if (!queued.Done.Task.IsCompleted)
+            {
+                List<QueuedChange> batch;
+                lock (_queueLock) (batch, _queue) = (_queue, []);
+                await WriteLockedAsync(batch, cancellationToken);
+            }
         }
         finally
         {
             _gate.Release();
         }
+
+        await queued.Done.Task;
+        return _state!;
     }
 
-    private async Task<AllocationState> MutateLockedAsync(Action<AllocationState> change, CancellationToken cancellationToken)
+    // Caller holds the gate. Completes every change of the batch: stored, failed alone, or failed with the write.
+    private async Task WriteLockedAsync(IReadOnlyList<QueuedChange> batch, CancellationToken cancellationToken)
     {
+        AllocationState? written = null;
+        var failed = new Dictionary<QueuedChange, Exception>();
         try
         {
             var data = await store.MutateAsync(current =>
             {
-                var state = current.TryGetValue(DataKey, out var json) ? AllocationState.FromJson(json) : new AllocationState();
-                change(state);
-                return new Dictionary<string, string>(current) { [DataKey] = state.ToJson() };
+                // A fresh read each attempt (the store retries on 409), so every change applies to what is stored.
+                failed.Clear();
+                written = Apply(current.TryGetValue(DataKey, out var json) ? json : null, batch, failed);
+                return new Dictionary<string, string>(current) { [DataKey] = written.ToJson(indented: false) };
             }, cancellationToken);
-            return _state = AllocationState.FromJson(data[DataKey]);
+            _state = written ?? AllocationState.FromJson(data[DataKey]);
         }
-        catch (AllocationExhaustedException e)
+        catch (Exception e)
         {
-            throw new TerminalReconcileException(e.Message, e);
+            foreach (var change in batch) change.Done.TrySetException(e);
+            return;
+        }
+
+        foreach (var change in batch)
+        {
+            if (failed.TryGetValue(change, out var error)) change.Done.TrySetException(error);
+            else change.Done.TrySetResult();
         }
     }
 
-    private static AppReference Ref(string key)
+    /// <summary>Applies the changes in order; one that throws is left out and the rest applied again from the stored
+    /// JSON, so it leaves no half-made allocation behind.</summary>
+    private static AllocationState Apply(string? json, IReadOnlyList<QueuedChange> batch, Dictionary<QueuedChange, Exception> failed)
     {
-        var slash = key.IndexOf('/');
-        return new AppReference { Namespace = key[..slash], Name = key[(slash + 1)..] };
+        while (true)
+        {
+            var state = json is null ? new AllocationState() : AllocationState.FromJson(json);
+            var allocator = new Allocator(state);
+            var failedNow = false;
+            foreach (var change in batch.Where(c => !failed.ContainsKey(c)))
+            {
+                try
+                {
+                    change.Apply(allocator);
+                }
+                catch (Exception e)
+                {
+                    // The change's own failure (a taken fixed port, an exhausted pool, an app released meanwhile).
+                    failed[change] = e is AllocationExhaustedException ? new TerminalReconcileException(e.Message, e) : e;
+                    failedNow = true;
+                    break;
+                }
+            }
+
+            if (!failedNow) return state;
+        }
+    }
+
+    private sealed class QueuedChange(Action<Allocator> apply)
+    {
+        public Action<Allocator> Apply => apply;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static AppAllocation ToApp(AllocationState state, CoreAppAllocation app) =>

@@ -8,21 +8,34 @@ using CoreMeshInstance = WgIsolate.Core.Mesh.MeshInstance;
 namespace WgIsolate.Operator.Controllers;
 
 /// <summary>
-/// Core's mutual-consent mesh over the operator's view. Each plan is built whole from the cache (1,000 apps plan in
-/// well under a second, per Core's benchmark); the single mesh key coalesces event storms into few plans.
-/// A pod's namespace and WireGuard interface are named from namespace/pod, so they are unique on its node.
+/// Core's incremental mutual-consent mesh (<see cref="MeshState"/>) over the operator's view: a change to one app
+/// re-plans only its instances and those of its mutual peers. A pod's namespace and WireGuard interface are named
+/// from namespace/pod, so they are unique on its node.
 /// </summary>
 public sealed class CoreMeshPlanner(string presharedKeySecret) : IMeshPlanner
 {
-    public MeshPlan Plan(MeshInput input)
+    private MeshState? _built;
+
+    private MeshState State => _built ?? throw new InvalidOperationException("the mesh is built whole before it is changed");
+
+    public IReadOnlyCollection<string> Nodes => State.Nodes;
+
+    public void Build(string clusterPrefix, IReadOnlyDictionary<string, string> nodeAddresses, IEnumerable<MeshApp> apps)
     {
-        var options = new MeshOptions(IPNetwork.Parse(input.ClusterPrefix),
-            input.NodeAddresses.ToDictionary(a => a.Key, a => IPAddress.Parse(a.Value), StringComparer.Ordinal), presharedKeySecret);
-        var state = MeshState.Build(options, input.Apps.Select(ToCore));
-        return new MeshPlan(
-            state.Nodes.ToDictionary(n => n, state.NodeSpec, StringComparer.Ordinal),
-            input.Apps.ToDictionary(a => a.Ref, a => state.PeerStates(a.Ref)));
+        var options = new MeshOptions(IPNetwork.Parse(clusterPrefix),
+            nodeAddresses.ToDictionary(a => a.Key, a => IPAddress.Parse(a.Value), StringComparer.Ordinal), presharedKeySecret);
+        _built = MeshState.Build(options, apps.Select(ToCore));
     }
+
+    public MeshUpdate Upsert(MeshApp app) => State.Upsert(ToCore(app));
+
+    public MeshUpdate Remove(AppReference app) => State.Remove(app);
+
+    public MeshUpdate SetNodeAddress(string node, string? address) => State.SetNodeAddress(node, address is null ? null : IPAddress.Parse(address));
+
+    public IsolatedNodeSpec NodeSpec(string node) => State.NodeSpec(node);
+
+    public IReadOnlyList<PeerStatus> PeerStates(AppReference app) => State.PeerStates(app);
 
     private static CoreMeshApp ToCore(MeshApp app) => new(app.Ref, app.Spec, app.Allocation.Id, [.. app.Instances.Select(i => ToCore(app.Ref, i))]);
 

@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Runtime;
@@ -6,34 +5,38 @@ using WgIsolate.Operator.Runtime;
 namespace WgIsolate.Operator.Controllers;
 
 /// <summary>
-/// Which keys an informer event makes dirty. Handlers only enqueue; the reconcilers read the cache, so it never
-/// matters which event arrived, only which keys to look at.
+/// Which keys an informer event makes dirty, and what the mesh must look at again. Handlers only enqueue; the
+/// reconcilers read the cache, so it never matters which event arrived, only which keys to look at.
 /// </summary>
 public static class EventRouting
 {
-    private static bool SameStatus(IsolatedNodeStatus? a, IsolatedNodeStatus? b) =>
-        a is null || b is null ? a == b : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
-
-    public static void Wire(ClusterCache cache, WorkQueue appQueue, WorkQueue meshQueue)
+    public static void Wire(ClusterCache cache, WorkQueue appQueue, MeshRequests mesh)
     {
-        void Mesh() => meshQueue.Add(MeshReconciler.Key);
         void App(AppReference app) => appQueue.Add(new ResourceKey(app.Namespace, app.Name));
 
         cache.Apps.AddHandler((oldApp, newApp) =>
         {
             var app = newApp ?? oldApp!;
             appQueue.Add(ResourceKey.Of(app));
+            if (ReferenceEquals(oldApp, newApp))
+            {
+                // Periodic resync: plan the whole mesh again, which heals anything an incremental update missed.
+                mesh.All();
+                return;
+            }
+
             // The mesh reads spec (generation), existence and deletion; our own status writes change none of them.
             if (oldApp is null || newApp is null || oldApp.Metadata.Generation != newApp.Metadata.Generation
                 || (oldApp.Metadata.DeletionTimestamp is null) != (newApp.Metadata.DeletionTimestamp is null))
             {
-                Mesh();
+                mesh.App(new AppReference { Namespace = app.Metadata.NamespaceProperty, Name = app.Metadata.Name });
             }
         });
 
         cache.Pods.AddHandler((oldPod, newPod) =>
         {
-            // Both: a relabelled pod leaves the apps of its old labels and joins those of its new ones.
+            // Both: a relabelled pod leaves the apps of its old labels and joins those of its new ones. The app
+            // reconciler allocates for the pod, then asks the mesh to look at the app.
             foreach (var pod in new[] { oldPod, newPod }.OfType<V1Pod>())
             {
                 foreach (var app in cache.AppsSelecting(pod)) appQueue.Add(ResourceKey.Of(app));
@@ -45,8 +48,8 @@ public static class EventRouting
             // Kubelets rewrite node status all the time; only a changed endpoint address matters here. It is every
             // endpoint pointing at the node, and the status of apps with instances there shows those endpoints.
             if (oldNode is not null && newNode is not null && NodeEndpoints.Resolve(oldNode).Equals(NodeEndpoints.Resolve(newNode))) return;
-            Mesh();
             var node = (newNode ?? oldNode)!.Metadata.Name;
+            mesh.NodeAddress(node);
             foreach (var pod in cache.Pods.Cache.ByIndex(ClusterCache.ByNode, node))
             {
                 foreach (var app in cache.AppsSelecting(pod)) appQueue.Add(ResourceKey.Of(app));
@@ -55,12 +58,41 @@ public static class EventRouting
 
         cache.IsolatedNodes.AddHandler((oldNode, newNode) =>
         {
-            // Agents publish keys and readiness in status: peers need the keys, apps show the readiness. Our own
-            // spec writes come back here too and need nothing.
-            if (oldNode is not null && newNode is not null && SameStatus(oldNode.Status, newNode.Status)) return;
-            Mesh();
-            var interfaces = (oldNode?.Status?.Interfaces ?? []).Concat(newNode?.Status?.Interfaces ?? []);
-            foreach (var app in interfaces.Select(i => i.App).Distinct()) App(app);
+            if (newNode is null)
+            {
+                // Deleted under the operator's feet: written again if anything is planned there.
+                mesh.NodeSpec(oldNode!.Metadata.Name);
+                return;
+            }
+
+            // Agents publish keys and readiness in status: peers need the keys (the mesh re-plans the apps whose keys
+            // changed), apps show the readiness. Our own spec writes come back here too and need nothing.
+            var before = Reported(oldNode);
+            var after = Reported(newNode);
+            foreach (var app in before.Keys.Union(after.Keys).Where(i => before.GetValueOrDefault(i) != after.GetValueOrDefault(i)).Select(i => i.App).Distinct())
+            {
+                mesh.App(app);
+            }
+
+            foreach (var app in ChangedInterfaces(oldNode?.Status, newNode.Status)) App(app);
         });
+    }
+
+    private static Dictionary<(AppReference App, string Instance), string?> Reported(V1Alpha1IsolatedNode? node)
+    {
+        var keys = new Dictionary<(AppReference, string), string?>();
+        foreach (var i in node?.Status?.Interfaces ?? []) keys.TryAdd((i.App, i.Instance), i.PublicKey);
+        return keys;
+    }
+
+    /// <summary>Apps with an interface whose reported state (key, readiness, error, peers) differs.</summary>
+    private static IEnumerable<AppReference> ChangedInterfaces(IsolatedNodeStatus? before, IsolatedNodeStatus? after)
+    {
+        static Dictionary<(AppReference, string), string> Of(IsolatedNodeStatus? status) =>
+            (status?.Interfaces ?? []).GroupBy(i => (i.App, i.Instance)).ToDictionary(g => g.Key, g => k8s.KubernetesJson.Serialize(g.First()));
+
+        var a = Of(before);
+        var b = Of(after);
+        return a.Keys.Union(b.Keys).Where(k => a.GetValueOrDefault(k) != b.GetValueOrDefault(k)).Select(k => k.Item1).Distinct();
     }
 }

@@ -4,7 +4,8 @@ namespace WgIsolate.Operator.Controllers;
 
 /// <summary>
 /// The durable allocations (cluster /48, per-app id and /64, per-instance address and node port). Every call
-/// persists before it returns, so nothing that refers to an allocation is written before the allocation itself.
+/// persists before it returns, and reads see only what is persisted, so nothing that refers to an allocation is
+/// written before the allocation itself.
 /// </summary>
 public interface IAllocations
 {
@@ -22,8 +23,8 @@ public interface IAllocations
     /// <summary>Releases the app and all its instances; only after the agents removed them.</summary>
     Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken);
 
-    /// <summary>What is allocated now, as the mesh reads it; loaded from the ConfigMap on first use.</summary>
-    Task<IReadOnlyDictionary<AppReference, AllocatedApp>> SnapshotAsync(CancellationToken cancellationToken);
+    /// <summary>What is allocated to the app now (null: nothing), as the mesh reads it; loaded from the ConfigMap on first use.</summary>
+    Task<AllocatedApp?> FindAsync(AppReference app, CancellationToken cancellationToken);
 
     /// <summary>Allocated and free /64s, for metrics.</summary>
     (long Allocated, long Free) Capacity { get; }

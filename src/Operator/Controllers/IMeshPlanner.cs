@@ -1,14 +1,32 @@
 using WgIsolate.Core.Api;
+using WgIsolate.Core.Mesh;
 
 namespace WgIsolate.Operator.Controllers;
 
-/// <summary>The shared mesh computation: from apps, their instances and node addresses, each node's desired spec.</summary>
+/// <summary>
+/// The shared mesh computation, kept up to date incrementally: built whole once (and on every resync), then told
+/// about one changed app or node address at a time; each change says which nodes' specs and which apps' peer
+/// states it touched. Not thread-safe: the mesh reconciler is its only user and runs one reconcile at a time.
+/// </summary>
 public interface IMeshPlanner
 {
-    MeshPlan Plan(MeshInput input);
-}
+    void Build(string clusterPrefix, IReadOnlyDictionary<string, string> nodeAddresses, IEnumerable<MeshApp> apps);
 
-public sealed record MeshInput(string ClusterPrefix, IReadOnlyList<MeshApp> Apps, IReadOnlyDictionary<string, string> NodeAddresses);
+    /// <summary>Adds or replaces an app that takes part in the mesh.</summary>
+    MeshUpdate Upsert(MeshApp app);
+
+    MeshUpdate Remove(AppReference app);
+
+    /// <param name="address">Null: the node has no usable address (its instances get no endpoint).</param>
+    MeshUpdate SetNodeAddress(string node, string? address);
+
+    /// <summary>Nodes with at least one planned interface.</summary>
+    IReadOnlyCollection<string> Nodes { get; }
+
+    IsolatedNodeSpec NodeSpec(string node);
+
+    IReadOnlyList<PeerStatus> PeerStates(AppReference app);
+}
 
 /// <summary>An app that takes part in the mesh (valid, allocated, not being deleted).</summary>
 public sealed record MeshApp(
@@ -19,7 +37,3 @@ public sealed record MeshApp(
 
 /// <summary>PublicKey is null until the node's agent published it in IsolatedNode.status.</summary>
 public sealed record MeshInstance(string Name, string Node, InstanceAllocation Allocation, string? PublicKey);
-
-public sealed record MeshPlan(
-    IReadOnlyDictionary<string, IsolatedNodeSpec> NodeSpecs,
-    IReadOnlyDictionary<AppReference, IReadOnlyList<PeerStatus>> PeerStates);

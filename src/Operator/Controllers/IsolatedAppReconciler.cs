@@ -20,7 +20,7 @@ public sealed class IsolatedAppReconciler(
     IIsolatedAppStore apps,
     IEventRecorder events,
     MeshView mesh,
-    Action requestMesh,
+    Action<AppReference> requestMesh,
     TimeSpan agentCleanupTimeout,
     TimeProvider time,
     ILogger<IsolatedAppReconciler> logger) : IReconciler
@@ -62,7 +62,7 @@ public sealed class IsolatedAppReconciler(
         var placements = pods.Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
         try
         {
-            var hadAllocation = (await allocations.SnapshotAsync(cancellationToken)).ContainsKey(appRef);
+            var hadAllocation = await allocations.FindAsync(appRef, cancellationToken) is not null;
             allocation = await allocations.EnsureAppAsync(appRef, cancellationToken);
             if (!hadAllocation)
             {
@@ -79,7 +79,7 @@ public sealed class IsolatedAppReconciler(
             throw;
         }
 
-        requestMesh();
+        requestMesh(appRef);
 
         var peers = mesh.PeersOf(appRef) ?? [];
         foreach (var waiting in peers.Where(p => p.State != PeerStates.Connected))
@@ -113,7 +113,7 @@ public sealed class IsolatedAppReconciler(
     private async Task<ReconcileResult> FinalizeAsync(V1Alpha1IsolatedApp app, AppReference appRef, DateTime deletedAt, CancellationToken cancellationToken)
     {
         if (app.Metadata.Finalizers?.Contains(Finalizer) != true) return ReconcileResult.Done;
-        requestMesh();
+        requestMesh(appRef);
 
         var remaining = cache.IsolatedNodes.Cache.List()
             .Where(n => n.Spec.Interfaces.Any(i => i.App == appRef) || (n.Status?.Interfaces.Any(i => i.App == appRef) ?? false))

@@ -2,19 +2,45 @@ using WgIsolate.Core.Api;
 
 namespace WgIsolate.Operator.Controllers;
 
-/// <summary>The last mesh plan's per-app peer states, published by the mesh reconciler for app status.</summary>
+/// <summary>The mesh's per-app peer states, published by the mesh reconciler for app status.</summary>
 public sealed class MeshView
 {
-    private volatile IReadOnlyDictionary<AppReference, IReadOnlyList<PeerStatus>> _peers = new Dictionary<AppReference, IReadOnlyList<PeerStatus>>();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<AppReference, IReadOnlyList<PeerStatus>> _peers = [];
 
-    public IReadOnlyList<PeerStatus>? PeersOf(AppReference app) => _peers.GetValueOrDefault(app);
+    public IReadOnlyList<PeerStatus>? PeersOf(AppReference app)
+    {
+        lock (_lock) return _peers.GetValueOrDefault(app);
+    }
 
-    /// <summary>Publishes new peer states and returns the apps whose states changed.</summary>
+    /// <summary>Replaces every app's peer states; returns the apps whose states changed.</summary>
     public IReadOnlyList<AppReference> Publish(IReadOnlyDictionary<AppReference, IReadOnlyList<PeerStatus>> peers)
     {
-        var before = _peers;
-        _peers = peers;
-        return [.. peers.Keys.Union(before.Keys).Where(app => !SamePeers(before.GetValueOrDefault(app), peers.GetValueOrDefault(app)))];
+        lock (_lock)
+        {
+            var gone = _peers.Keys.Where(app => !peers.ContainsKey(app)).ToDictionary(app => app, _ => (IReadOnlyList<PeerStatus>?)null);
+            return UpdateLocked(peers.Select(p => KeyValuePair.Create(p.Key, (IReadOnlyList<PeerStatus>?)p.Value)).Concat(gone));
+        }
+    }
+
+    /// <summary>Sets these apps' peer states (null: the app is no longer in the mesh); returns those that changed.</summary>
+    public IReadOnlyList<AppReference> Update(IEnumerable<KeyValuePair<AppReference, IReadOnlyList<PeerStatus>?>> peers)
+    {
+        lock (_lock) return UpdateLocked(peers);
+    }
+
+    private List<AppReference> UpdateLocked(IEnumerable<KeyValuePair<AppReference, IReadOnlyList<PeerStatus>?>> peers)
+    {
+        var changed = new List<AppReference>();
+        foreach (var (app, states) in peers)
+        {
+            if (SamePeers(_peers.GetValueOrDefault(app), states)) continue;
+            changed.Add(app);
+            if (states is null) _peers.Remove(app);
+            else _peers[app] = states;
+        }
+
+        return changed;
     }
 
     private static bool SamePeers(IReadOnlyList<PeerStatus>? a, IReadOnlyList<PeerStatus>? b) =>

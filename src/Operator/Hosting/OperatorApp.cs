@@ -33,7 +33,13 @@ public static class OperatorApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
         services.AddSingleton<OperatorExit>();
-        services.AddSingleton(Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton(_ =>
+        {
+            // Process and GC figures (working set, heap size, collections) next to the operator's own.
+            var registry = Prometheus.Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            return registry;
+        });
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton(new InformerOptions());
         services.AddSingleton(sp => new ClusterCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerOptions>(),
@@ -101,12 +107,18 @@ public static class OperatorApp
         services.AddSingleton(sp =>
         {
             var appQueue = sp.GetRequiredKeyedService<WorkQueue>(appQueueKey);
-            var meshQueue = sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey);
+            return new MeshRequests(sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey), () => appQueue.Depth, sp.GetRequiredService<TimeProvider>());
+        });
+
+        services.AddSingleton(sp =>
+        {
+            var appQueue = sp.GetRequiredKeyedService<WorkQueue>(appQueueKey);
+            var mesh = sp.GetRequiredService<MeshRequests>();
             var cache = sp.GetRequiredService<ClusterCache>();
-            EventRouting.Wire(cache, appQueue, meshQueue);
+            EventRouting.Wire(cache, appQueue, mesh);
             var reconciler = new IsolatedAppReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
                 sp.GetRequiredService<IIsolatedAppStore>(), sp.GetRequiredService<IEventRecorder>(), sp.GetRequiredService<MeshView>(),
-                () => meshQueue.Add(MeshReconciler.Key), options.AgentCleanupTimeout, sp.GetRequiredService<TimeProvider>(),
+                mesh.App, options.AgentCleanupTimeout, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<IsolatedAppReconciler>>());
             return Controller(sp, reconciler, appQueue, cache, options.Workers);
         });
@@ -117,7 +129,7 @@ public static class OperatorApp
             var cache = sp.GetRequiredService<ClusterCache>();
             var reconciler = new MeshReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
                 sp.GetRequiredService<IMeshPlanner>(), sp.GetRequiredService<IIsolatedNodeStore>(), sp.GetRequiredService<IPresharedKeyStore>(),
-                sp.GetRequiredService<MeshView>(), app => appQueue.Add(new ResourceKey(app.Namespace, app.Name)),
+                sp.GetRequiredService<MeshView>(), sp.GetRequiredService<MeshRequests>(), app => appQueue.Add(new ResourceKey(app.Namespace, app.Name)),
                 sp.GetRequiredService<OperatorMetrics>(), sp.GetRequiredService<ILogger<MeshReconciler>>());
             // One key: a single worker; concurrency would only make it wait on itself.
             return Controller(sp, reconciler, meshQueue, cache, workers: 1);

@@ -82,6 +82,45 @@ public class AllocatorProperties
         }, iter: 400);
     }
 
+    /// <summary>The allocator keeps its own index of used ports and app indexes: after any sequence, a long-lived
+    /// allocator must decide exactly as one rebuilt from the state before each step (fixed ports included).</summary>
+    [Fact]
+    public void AnySequence_LongLivedAllocator_DecidesExactlyAsOneRebuiltFromTheState()
+    {
+        var fixedPorts = Gen.Frequency((3, Gen.Const((int?)null)), (1, Gen.Int[100, 103].Select(p => (int?)p)));
+        GenOp.Select(fixedPorts).Array[1, 80].Sample(steps =>
+        {
+            var options = new AllocatorOptions { FirstPort = 100, LastPort = 111 };
+            var longLived = new Allocator(new AllocationState { ClusterPrefix = "fd00:1:2::/48" }, options);
+            foreach (var (op, fixedPort) in steps)
+            {
+                var rebuilt = new Allocator(AllocationState.FromJson(longLived.State.ToJson()), options);
+                Assert.Equal(Outcome(rebuilt, op, fixedPort), Outcome(longLived, op, fixedPort));
+                Assert.Equal(rebuilt.State.ToJson(), longLived.State.ToJson());
+            }
+        }, iter: 400);
+    }
+
+    private static string Outcome(Allocator allocator, Op op, int? fixedPort)
+    {
+        try
+        {
+            return op switch
+            {
+                AddApp(var a) => $"app {allocator.AllocateApp($"ns/a{a}").Index}",
+                RemoveApp(var a) => $"released {allocator.ReleaseApp($"ns/a{a}")}",
+                AddInstance(var a, var i, var n) when allocator.State.Apps.ContainsKey($"ns/a{a}") =>
+                    $"port {allocator.AllocateInstance($"ns/a{a}", $"i{i}", $"n{n}", fixedPort).Port}",
+                RemoveInstance(var a, var i) => $"released {allocator.ReleaseInstance($"ns/a{a}", $"i{i}")}",
+                _ => "nothing",
+            };
+        }
+        catch (Exception e) when (e is AllocationExhaustedException or AllocationConflictException)
+        {
+            return e.Message;
+        }
+    }
+
     private static void AssertUnique(AllocationState state)
     {
         var indexes = state.Apps.Values.Select(a => a.Index).ToList();

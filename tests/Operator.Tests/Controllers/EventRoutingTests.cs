@@ -24,7 +24,7 @@ public sealed class EventRoutingTests : IAsyncDisposable
     public EventRoutingTests()
     {
         _cache = new ClusterCache(_apps, _pods, _nodes, _isolatedNodes, new InformerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
-        EventRouting.Wire(_cache, _appQueue, _meshQueue);
+        EventRouting.Wire(_cache, _appQueue, new MeshRequests(_meshQueue));
     }
 
     private async Task<(FakeResourceSource<V1Alpha1IsolatedApp>.FakeWatch Apps, FakeResourceSource<V1Pod>.FakeWatch Pods,

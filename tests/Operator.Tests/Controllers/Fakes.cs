@@ -113,8 +113,7 @@ internal sealed class FakeAllocations : IAllocations
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyDictionary<AppReference, AllocatedApp>> SnapshotAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<AppReference, AllocatedApp>>(new Dictionary<AppReference, AllocatedApp>(_apps));
+    public Task<AllocatedApp?> FindAsync(AppReference app, CancellationToken cancellationToken) => Task.FromResult(_apps.GetValueOrDefault(app));
 }
 
 internal sealed class FakeAppStore(ClusterCache cache) : IIsolatedAppStore
@@ -152,11 +151,24 @@ internal sealed class FakeNodeStore(List<string>? log = null) : IIsolatedNodeSto
 {
     public List<(string Node, IsolatedNodeSpec Spec)> Writes { get; } = [];
 
-    public Task<bool> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
+    /// <summary>The next write to this node fails, as a 500 from the API server would.</summary>
+    public string? FailNextWriteTo { get; set; }
+
+    public Task SetSpecAsync(string nodeName, IsolatedNodeSpec spec, bool exists, CancellationToken cancellationToken)
     {
-        Writes.Add((nodeName, spec));
-        log?.Add($"spec {nodeName}");
-        return Task.FromResult(true);
+        lock (Writes)
+        {
+            if (FailNextWriteTo == nodeName)
+            {
+                FailNextWriteTo = null;
+                throw new HttpRequestException($"injected failure writing {nodeName}");
+            }
+
+            Writes.Add((nodeName, spec));
+            log?.Add($"spec {nodeName}");
+        }
+
+        return Task.CompletedTask;
     }
 }
 
@@ -185,18 +197,5 @@ internal sealed class RecordingEvents : IEventRecorder
     {
         Events.Add($"Warning {reason} {about.Metadata.Name}: {message}");
         return Task.CompletedTask;
-    }
-}
-
-internal sealed class RecordingPlanner : IMeshPlanner
-{
-    public List<MeshInput> Inputs { get; } = [];
-
-    public MeshPlan Next { get; set; } = new(new Dictionary<string, IsolatedNodeSpec>(), new Dictionary<AppReference, IReadOnlyList<PeerStatus>>());
-
-    public MeshPlan Plan(MeshInput input)
-    {
-        Inputs.Add(input);
-        return Next;
     }
 }

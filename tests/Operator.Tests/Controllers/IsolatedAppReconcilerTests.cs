@@ -25,7 +25,7 @@ public sealed class IsolatedAppReconcilerTests
     public IsolatedAppReconcilerTests()
     {
         _apps = new FakeAppStore(_cache);
-        _reconciler = new IsolatedAppReconciler(_cache, _validator, _allocations, _apps, _events, _mesh, () => _meshRequests++,
+        _reconciler = new IsolatedAppReconciler(_cache, _validator, _allocations, _apps, _events, _mesh, _ => _meshRequests++,
             TimeSpan.FromMinutes(2), _time, NullLogger<IsolatedAppReconciler>.Instance);
         _cache.Nodes.Cache.Upsert(Node("node-1", "2001:db8::1"));
         _cache.Nodes.Cache.Upsert(Node("node-2", "10.0.0.2"));

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Controllers;
 using WgIsolate.Operator.Metrics;
+using WgIsolate.Operator.Runtime;
 using static WgIsolate.Operator.Tests.Controllers.TestCache;
 
 namespace WgIsolate.Operator.Tests.Controllers;
 
-public sealed class MeshReconcilerTests
+/// <summary>The mesh reconciler over Core's planner: built whole once, then changed per requested app.</summary>
+public sealed class MeshReconcilerTests : IDisposable
 {
     private readonly ClusterCache _cache = Empty();
     private readonly FakeValidator _validator = new();
@@ -15,105 +17,149 @@ public sealed class MeshReconcilerTests
     private readonly List<string> _writeLog = [];
     private readonly FakeNodeStore _nodes;
     private readonly MeshView _view = new();
+    private readonly WorkQueue _meshQueue = new(TimeProvider.System, BackoffRateLimiter.Default());
+    private readonly MeshRequests _requests;
     private readonly List<AppReference> _appRequests = [];
-    private readonly RecordingPlanner _planner = new();
     private readonly MeshReconciler _reconciler;
 
     public MeshReconcilerTests()
     {
         _nodes = new FakeNodeStore(_writeLog);
-        _reconciler = new MeshReconciler(_cache, _validator, _allocations, _planner, _nodes, new FakePresharedKeys(_writeLog), _view,
-            _appRequests.Add, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<MeshReconciler>.Instance);
+        _requests = new MeshRequests(_meshQueue);
+        _reconciler = new MeshReconciler(_cache, _validator, _allocations, new CoreMeshPlanner("psk"), _nodes, new FakePresharedKeys(_writeLog), _view,
+            _requests, _appRequests.Add, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<MeshReconciler>.Instance);
         _cache.Nodes.Cache.Upsert(Node("node-1", "2001:db8::1"));
         _cache.Nodes.Cache.Upsert(Node("node-2", "10.0.0.2"));
+        _cache.Nodes.Cache.Upsert(Node("node-3", "10.0.0.3"));
     }
 
-    private async Task Allocate(string app, params (string Pod, string Node)[] pods)
+    private async Task Allocate(V1Alpha1IsolatedApp app, params (string Pod, string Node)[] pods)
     {
-        _cache.Apps.Cache.Upsert(App(app));
-        foreach (var (pod, node) in pods) _cache.Pods.Cache.Upsert(Pod(pod, app, node));
-        await _allocations.EnsureAppAsync(Ref(app), CancellationToken.None);
-        await _allocations.EnsureInstancesAsync(Ref(app), [.. pods.Select(p => new InstancePlacement(p.Pod, p.Node))], null, CancellationToken.None);
+        _cache.Apps.Cache.Upsert(app);
+        foreach (var (pod, node) in pods) _cache.Pods.Cache.Upsert(Pod(pod, app.Metadata.Name, node));
+        var all = _cache.InstancesOf(app).Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
+        await _allocations.EnsureAppAsync(Ref(app.Metadata.Name), CancellationToken.None);
+        await _allocations.EnsureInstancesAsync(Ref(app.Metadata.Name), all, null, CancellationToken.None);
     }
 
-    private Task Reconcile() => _reconciler.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
+    /// <summary>Agents publish one key per instance on their node.</summary>
+    private void Keys(string node, params (string App, string Instance)[] instances) =>
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode(node, [.. instances.Select(i => Realised(i.App, i.Instance, publicKey: $"{i.Instance}-key="))]));
+
+    private async Task<List<string>> Reconcile()
+    {
+        _nodes.Writes.Clear();
+        await _reconciler.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
+        return [.. _nodes.Writes.Select(w => w.Node).Order()];
+    }
+
+    private NodeInterfaceSpec Written(string node, string instance) => _nodes.Writes.Last(w => w.Node == node).Spec.Interfaces.Single(i => i.Instance == instance);
 
     [Fact]
-    public async Task Plan_GetsAllocatedValidLiveAppsWithPublishedKeysAndNodeAddresses()
+    public async Task FirstReconcile_PlansValidAllocatedLiveApps_WithPublishedKeysAndNodeAddresses()
     {
-        await Allocate("receiver", ("receiver-a", "node-1"));
-        await Allocate("sender", ("sender-a", "node-2"));
-        await Allocate("broken", ("broken-a", "node-2"));
-        await Allocate("leaving", ("leaving-a", "node-2"));
-        _validator.Problems["broken"] = [new("spec.listenPort", "bad")];
-        var leaving = _cache.Apps.Cache.Get(new("demo", "leaving"))!;
+        await Allocate(App("receiver", "sender"), ("receiver-a", "node-1"));
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"));
+        await Allocate(App("broken", "receiver"), ("broken-a", "node-2"));
+        var leaving = App("leaving");
         leaving.Metadata.DeletionTimestamp = DateTime.UtcNow;
-        _cache.Apps.Cache.Upsert(leaving);
+        await Allocate(leaving, ("leaving-a", "node-2"));
         _cache.Apps.Cache.Upsert(App("unallocated"));
-        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-1", [Realised("receiver", "receiver-a", publicKey: "RECV=")]));
+        _validator.Problems["broken"] = [new("spec.listenPort", "bad")];
+        Keys("node-1", ("receiver", "receiver-a"));
+        Keys("node-2", ("sender", "sender-a"));
 
-        await Reconcile();
+        Assert.Equal(["node-1", "node-2"], await Reconcile());
 
-        var input = _planner.Inputs.Single();
-        Assert.Equal("fd00:1:2::/48", input.ClusterPrefix);
-        Assert.Equal(["receiver", "sender"], input.Apps.Select(a => a.Ref.Name).Order());
-        var receiver = input.Apps.Single(a => a.Ref.Name == "receiver").Instances.Single();
-        Assert.Equal(("receiver-a", "node-1", "RECV=", 51820), (receiver.Name, receiver.Node, receiver.PublicKey, receiver.Allocation.Port));
-        Assert.Null(input.Apps.Single(a => a.Ref.Name == "sender").Instances.Single().PublicKey);
-        Assert.Equal(new Dictionary<string, string> { ["node-1"] = "2001:db8::1", ["node-2"] = "10.0.0.2" }, input.NodeAddresses);
+        var receiver = Written("node-1", "receiver-a");
+        Assert.Equal(("sender-a", "sender-a-key=", "10.0.0.2:51820"), (receiver.Peers.Single().Instance, receiver.Peers[0].PublicKey, receiver.Peers[0].Endpoint));
+        Assert.Equal("[2001:db8::1]:51820", Written("node-2", "sender-a").Peers.Single().Endpoint);
+        Assert.Single(_nodes.Writes.Single(w => w.Node == "node-2").Spec.Interfaces);
+        Assert.Equal("fd00:1:2::/48", _nodes.Writes[0].Spec.ClusterPrefix);
     }
 
     [Fact]
-    public async Task Reconcile_WritesOnlyNodesWhoseSpecChanged_AndEmptiesNodesLeftOut()
+    public async Task OneAppChanged_WritesOnlyTheNodesItTouches_AndNothingWhenNothingChanged()
     {
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = "node-1" }, Spec = Spec("a") });
-        _cache.IsolatedNodes.Cache.Upsert(new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = "node-3" }, Spec = Spec("old") });
-        _planner.Next = new MeshPlan(new Dictionary<string, IsolatedNodeSpec> { ["node-1"] = Spec("a"), ["node-2"] = Spec("b") },
-            new Dictionary<AppReference, IReadOnlyList<PeerStatus>>());
+        await Allocate(App("receiver", "sender"), ("receiver-a", "node-1"));
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"));
+        await Allocate(App("loner"), ("loner-a", "node-3"));
+        Keys("node-1", ("receiver", "receiver-a"));
+        Keys("node-2", ("sender", "sender-a"));
+        Assert.Equal(["node-1", "node-2", "node-3"], await Reconcile());
 
-        await Reconcile();
+        _requests.App(Ref("sender"));
+        _requests.App(Ref("loner"));
+        Assert.Empty(await Reconcile());
 
-        Assert.Equal(["node-2", "node-3"], _nodes.Writes.Select(w => w.Node));
-        Assert.Empty(_nodes.Writes.Single(w => w.Node == "node-3").Spec.Interfaces);
+        await Allocate(App("sender", "receiver"), ("sender-b", "node-2"));
+        Keys("node-2", ("sender", "sender-a"), ("sender", "sender-b"));
+        _requests.App(Ref("sender"));
+        Assert.Equal(["node-1", "node-2"], await Reconcile());
+        Assert.Equal(["sender-a", "sender-b"], Written("node-1", "receiver-a").Peers.Select(p => p.Instance));
     }
 
     [Fact]
-    public async Task Reconcile_StoresPresharedKeysBeforeAnySpecRefersToThem_AndPrunesOnlyAfter()
+    public async Task NodeWithAnIsolatedNodeButNothingPlanned_IsEmptied()
     {
-        var spec = Spec("a");
-        spec.Interfaces[0].Peers = [new NodePeerSpec { PresharedKeyRef = new SecretKeyReference { Name = "psk", Key = "demo.a--demo.b" } }];
-        _planner.Next = new MeshPlan(new Dictionary<string, IsolatedNodeSpec> { ["node-1"] = spec }, new Dictionary<AppReference, IReadOnlyList<PeerStatus>>());
+        _cache.IsolatedNodes.Cache.Upsert(IsolatedNode("node-3", [], [new NodeInterfaceSpec { App = Ref("gone"), Instance = "gone-a" }]));
 
-        await Reconcile();
-
-        Assert.Equal(["psk demo.a--demo.b", "spec node-1", "psk prune demo.a--demo.b"], _writeLog);
+        Assert.Equal(["node-3"], await Reconcile());
+        Assert.Empty(_nodes.Writes.Single().Spec.Interfaces);
     }
 
     [Fact]
-    public async Task Reconcile_PeerStatesChanged_RequestsOnlyThoseApps()
+    public async Task PresharedKeys_StoredBeforeAnySpecRefersToThem_AndPrunedOnlyAfter()
     {
-        PeerStatus Peer(string name, string state) => new() { Name = name, Namespace = "demo", State = state };
-        _view.Publish(new Dictionary<AppReference, IReadOnlyList<PeerStatus>>
-        {
-            [Ref("a")] = [Peer("b", PeerStates.WaitingForAcceptance)],
-            [Ref("c")] = [Peer("d", PeerStates.NotFound)],
-        });
-        _planner.Next = new MeshPlan(new Dictionary<string, IsolatedNodeSpec>(), new Dictionary<AppReference, IReadOnlyList<PeerStatus>>
-        {
-            [Ref("a")] = [Peer("b", PeerStates.Connected)],
-            [Ref("b")] = [Peer("a", PeerStates.Connected)],
-            [Ref("c")] = [Peer("d", PeerStates.NotFound)],
-        });
+        var receiver = App("receiver", "sender");
+        receiver.Spec.PresharedKey = true;
+        await Allocate(receiver, ("receiver-a", "node-1"));
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"));
+        Keys("node-1", ("receiver", "receiver-a"));
+        Keys("node-2", ("sender", "sender-a"));
 
         await Reconcile();
 
-        Assert.Equal(["a", "b"], _appRequests.Select(a => a.Name).Order());
-        Assert.Equal(PeerStates.Connected, _view.PeersOf(Ref("a"))!.Single().State);
+        var key = Written("node-1", "receiver-a").Peers.Single().PresharedKeyRef!.Key;
+        Assert.Equal(key, Written("node-2", "sender-a").Peers.Single().PresharedKeyRef!.Key);
+        Assert.Equal($"psk {key}", _writeLog[0]);
+        Assert.Equal(["spec node-1", "spec node-2"], _writeLog[1..^1].Order());
+        Assert.Equal($"psk prune {key}", _writeLog[^1]);
     }
 
-    private static IsolatedNodeSpec Spec(string app) => new()
+    [Fact]
+    public async Task PeerStatesChanged_RequestsOnlyThoseApps()
     {
-        ClusterPrefix = "fd00:1:2::/48",
-        Interfaces = [new NodeInterfaceSpec { App = Ref(app), Instance = $"{app}-0" }],
-    };
+        await Allocate(App("receiver", "sender"), ("receiver-a", "node-1"));
+        await Allocate(App("sender"), ("sender-a", "node-2"));
+        await Allocate(App("loner"), ("loner-a", "node-3"));
+        await Reconcile();
+        Assert.Equal(PeerStates.WaitingForAcceptance, _view.PeersOf(Ref("receiver"))!.Single().State);
+        _appRequests.Clear();
+
+        _cache.Apps.Cache.Upsert(App("sender", "receiver"));
+        _requests.App(Ref("sender"));
+        await Reconcile();
+
+        Assert.Equal(["receiver", "sender"], _appRequests.Select(a => a.Name).Order());
+        Assert.Equal(PeerStates.Connected, _view.PeersOf(Ref("receiver"))!.Single().State);
+    }
+
+    [Fact]
+    public async Task FailedNodeWrite_IsWrittenByTheRetry_WithoutANewRequest()
+    {
+        await Allocate(App("receiver"), ("receiver-a", "node-1"));
+        await Allocate(App("sender"), ("sender-a", "node-2"));
+        _nodes.FailNextWriteTo = "node-1";
+
+        await Assert.ThrowsAsync<HttpRequestException>(Reconcile);
+        var first = _nodes.Writes.Select(w => w.Node).ToList();
+        var retry = await Reconcile();
+
+        Assert.Contains("node-1", retry);
+        Assert.Equal(["node-1", "node-2"], first.Concat(retry).Order());
+        Assert.Empty(await Reconcile());
+    }
+
+    public void Dispose() => _meshQueue.Dispose();
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Operator.Controllers;
 using WgIsolate.Operator.Hosting;
 using WgIsolate.Operator.Tests.Controllers;
+using WgIsolate.Operator.Tests.Scenarios;
 using WgIsolate.Operator.Tests.Kube;
 
 namespace WgIsolate.Operator.Tests.Hosting;
@@ -48,7 +49,7 @@ public sealed class OperatorAppTests : IAsyncLifetime
         {
             services.AddSingleton<IAppValidator, FakeValidator>();
             services.AddSingleton<IAllocations, FakeAllocations>();
-            services.AddSingleton<IMeshPlanner, RecordingPlanner>();
+            services.AddSingleton<IMeshPlanner, InstancesOnlyPlanner>();
         });
 
         Assert.Equal(200, (int)(await _operator.Http.GetAsync("/healthz")).StatusCode);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Operator.Controllers;
 using WgIsolate.Operator.Runtime;
 using WgIsolate.Operator.Tests.Controllers;
+using WgIsolate.Operator.Tests.Scenarios;
 using WgIsolate.Operator.Tests.Kube;
 
 namespace WgIsolate.Operator.Tests.Hosting;
@@ -61,7 +62,7 @@ public sealed class TwoReplicasTests : IAsyncLifetime
             {
                 services.AddSingleton<IAppValidator, FakeValidator>();
                 services.AddSingleton<IAllocations, FakeAllocations>();
-                services.AddSingleton<IMeshPlanner, RecordingPlanner>();
+                services.AddSingleton<IMeshPlanner, InstancesOnlyPlanner>();
             },
             token: name);
         _replicas.Add(replica);

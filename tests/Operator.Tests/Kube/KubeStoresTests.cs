@@ -13,7 +13,6 @@ namespace WgIsolate.Operator.Tests.Kube;
 public sealed class KubeStoresTests : IAsyncLifetime
 {
     private readonly ObjectEndpoints _apps = new();
-    private readonly ObjectEndpoints _nodes = new();
     private readonly ObjectEndpoints _secrets = new();
     private readonly List<JsonObject> _events = [];
     private LoopbackApi? _api;
@@ -23,7 +22,6 @@ public sealed class KubeStoresTests : IAsyncLifetime
         _api = await LoopbackApi.StartAsync(server =>
         {
             _apps.Map(server, "/apis/wgisolate.io/v1alpha1/namespaces/demo/isolatedapps");
-            _nodes.Map(server, "/apis/wgisolate.io/v1alpha1/isolatednodes");
             _secrets.Map(server, "/api/v1/namespaces/ops/secrets");
             server.MapPost("/api/v1/namespaces/demo/events", async (Microsoft.AspNetCore.Http.HttpRequest request) =>
             {
@@ -91,25 +89,6 @@ public sealed class KubeStoresTests : IAsyncLifetime
         Assert.Equal("fd00:9::/64", _apps["receiver"]!["status"]!["subnet"]!.GetValue<string>());
         Assert.Equal(["GET", "PUT", "GET", "GET", "PUT"], _apps.Log);
         Assert.False(await store.SetFinalizerAsync("demo", "gone", "wgisolate.io/cleanup", present: false, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task NodeSpec_CreatedThenReplacedOnlyWhenDifferent_StatusUntouched()
-    {
-        var store = new KubeIsolatedNodeStore(Client);
-        var spec = new IsolatedNodeSpec { ClusterPrefix = "fd00::/48", Interfaces = [new NodeInterfaceSpec { Instance = "receiver-0", ListenPort = 51820 }] };
-
-        Assert.True(await store.SetSpecAsync("node-1", spec, CancellationToken.None));
-        var reported = _nodes["node-1"]!;
-        reported["status"] = new JsonObject { ["interfaces"] = new JsonArray(new JsonObject { ["instance"] = "receiver-0", ["publicKey"] = "K=" }) };
-        _nodes.Put("node-1", reported);
-        Assert.False(await store.SetSpecAsync("node-1", spec, CancellationToken.None));
-        spec.Interfaces[0].ListenPort = 51821;
-        Assert.True(await store.SetSpecAsync("node-1", spec, CancellationToken.None));
-
-        Assert.Equal(["GET 404", "POST", "GET", "GET", "PUT"], _nodes.Log);
-        Assert.Equal(51821, _nodes["node-1"]!["spec"]!["interfaces"]![0]!["listenPort"]!.GetValue<int>());
-        Assert.Equal("K=", _nodes["node-1"]!["status"]!["interfaces"]![0]!["publicKey"]!.GetValue<string>());
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         return cluster;
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
