@@ -169,4 +169,26 @@ public class UpTests : HostModeTest
         Assert.Contains("address already in use", senderLine.ToLowerInvariant());
         Assert.EndsWith("isolated", output.Split('\n').Last(l => l.StartsWith("demo/" + Name("receiver"), StringComparison.Ordinal)).TrimEnd());
     }
+
+    [PrivilegedFact]
+    public void PresharedKeyLink_UsesOneKeyOnBothEnds_AndItsFileGoesWithTheLink()
+    {
+        WriteApp("receiver", 0, ["sender"], "  presharedKey: true");
+        WriteApp("sender", 1, "receiver");
+        UpOnceAndAssert();
+        var psk = Path.Combine(State, "psk");
+        Assert.Single(Directory.GetFiles(psk));
+        var key = File.ReadAllText(Directory.GetFiles(psk)[0]).Trim();
+        foreach (var role in new[] { "receiver", "sender" })
+        {
+            var dump = Ip.Run("ip", $"netns exec {Name(role)} wg show wg-{Name(role)} preshared-keys");
+            Assert.Contains(key, dump);
+        }
+
+        Assert.True(Ping(Name("sender"), AddressOf("receiver")), "the link with a preshared key must carry traffic");
+        File.Delete(Path.Combine(Folder, "sender.yaml"));
+        UpOnceAndAssert();
+
+        Assert.Empty(Directory.GetFiles(psk));
+    }
 }

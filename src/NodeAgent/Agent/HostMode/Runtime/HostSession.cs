@@ -82,6 +82,12 @@ internal sealed class HostSession : IDisposable
             {
                 keys.Delete(AppName(key));
             }
+
+            State.DeletePresharedKeysExcept(plan.Apps
+                .SelectMany(a => a.Interface.Peers)
+                .Select(p => p.PresharedKeyRef?.Key)
+                .OfType<string>()
+                .ToHashSet(StringComparer.Ordinal));
         }
 
         var forwarding = ingress?.Reconcile(plan.Apps.SelectMany(a => IngressRulesMapper.Map(a.Interface, a.Network)));
@@ -102,6 +108,11 @@ internal sealed class HostSession : IDisposable
             {
                 allocator.ReleaseApp(key);
                 State.Keys.Delete(AppName(key));
+            }
+
+            if (appNames.Count == 0)
+            {
+                State.DeletePresharedKeysExcept(new HashSet<string>());
             }
 
             State.SaveAllocations(allocator.State);

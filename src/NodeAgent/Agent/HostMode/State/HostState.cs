@@ -70,7 +70,24 @@ internal sealed class HostState(string directory)
 
     /// <summary>One preshared key per link, created on first use; both ends read the same file.</summary>
     public string PresharedKey(SecretKeyReference reference) =>
-        SecretFile.GetOrCreate(Path.Combine(Directory, "psk", reference.Key + ".key"), WireGuardKeys.GeneratePresharedKey);
+        SecretFile.GetOrCreate(Path.Combine(PresharedKeysDirectory, reference.Key + ".key"), WireGuardKeys.GeneratePresharedKey);
+
+    /// <summary>Deletes the preshared keys of links that no longer exist; returns how many.</summary>
+    public int DeletePresharedKeysExcept(IReadOnlySet<string> keptKeys)
+    {
+        if (!System.IO.Directory.Exists(PresharedKeysDirectory))
+        {
+            return 0;
+        }
+
+        var stale = System.IO.Directory.EnumerateFiles(PresharedKeysDirectory, "*.key")
+            .Where(f => !keptKeys.Contains(Path.GetFileNameWithoutExtension(f)))
+            .ToList();
+        stale.ForEach(File.Delete);
+        return stale.Count;
+    }
+
+    private string PresharedKeysDirectory => Path.Combine(Directory, "psk");
 
     /// <summary>RFC 4193 wants an EUI-64 of this system: the first real interface's MAC, or random bytes without one.</summary>
     public static PhysicalAddress HostMac() =>
