@@ -46,6 +46,28 @@ public sealed class PatchTests
     }
 
     [Fact]
+    public async Task ConcurrentMergePatches_AllApply_EachWithItsOwnResourceVersion()
+    {
+        // Writes are prepared outside the store's lock and committed only against the version they read; a patch
+        // that lost the race must be applied again to the newer object, never overwrite it.
+        await using var api = await ApiDouble.StartAsync();
+        var client = api.CreateClient();
+        var created = await client.CreateAsync(Widgets.New("w"));
+        const int writers = 40;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => client.PatchWidgetAsync("w",
+            new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [$"writer-{i}"] = "yes" } } },
+            V1Patch.PatchType.MergePatch))));
+
+        var final = await client.GetWidgetAsync("w");
+        var labels = final["metadata"]!["labels"]!.AsObject().Select(l => l.Key).Where(k => k.StartsWith("writer-", StringComparison.Ordinal));
+        Assert.Equal(writers, labels.Count());
+        var versions = results.Select(r => long.Parse((string)r["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.Equal(writers, versions.Count);
+        Assert.Equal(long.Parse((string)created["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture) + writers, versions.Max());
+    }
+
+    [Fact]
     public async Task JsonPatch_AppliesOperationsInOrder_AndFailsItsTest()
     {
         await using var api = await ApiDouble.StartAsync();

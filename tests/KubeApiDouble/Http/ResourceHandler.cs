@@ -30,6 +30,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         }
         var verb = Verb(context.Request, target);
         var code = 200;
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             if (WriteVerbs.Contains(verb) && faults.TakeWriteFault(verb, target.Resource) is { } injected)
@@ -39,7 +40,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             }
             if (verb == "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
                 await watches.StreamAsync(context, target);
                 return;
             }
@@ -62,7 +63,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         {
             if (verb != "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
             }
         }
     }

@@ -5,25 +5,23 @@ namespace WgIsolate.KubeApiDouble.Patch;
 /// <summary>RFC 7386 JSON merge patch: objects merge recursively, null deletes, everything else (lists too) replaces.</summary>
 public static class MergePatch
 {
-    public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
+    /// <summary>The patched document, a new tree: neither argument is changed.</summary>
+    public static JsonNode? Apply(JsonNode? target, JsonNode? patch) =>
+        patch is JsonObject ? MergeInto(target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject(), patch) : patch?.DeepClone();
+
+    // Changes `result` (already a private copy) in place, so each level of a large document is copied once.
+    private static JsonNode MergeInto(JsonObject result, JsonNode patch)
     {
-        if (patch is not JsonObject patchObject)
-        {
-            return patch?.DeepClone();
-        }
-        var result = target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject();
-        foreach (var (name, value) in patchObject)
+        foreach (var (name, value) in patch.AsObject())
         {
             if (value is null)
             {
                 result.Remove(name);
+                continue;
             }
-            else
-            {
-                var merged = Apply(result[name], value);
-                result.Remove(name);
-                result[name] = merged;
-            }
+            var current = result[name];
+            result.Remove(name);
+            result[name] = value is JsonObject ? MergeInto(current as JsonObject ?? new JsonObject(), value) : value.DeepClone();
         }
         return result;
     }

@@ -38,16 +38,16 @@ public sealed partial class ObjectStore
             var watch = new WatchSubscription(kind, ns, labels, fields, Forget);
             if (fromResourceVersion is null or 0)
             {
-                foreach (var obj in Bucket(kind).Values.Where(watch.Matches))
+                foreach (var obj in Bucket(kind).Values.Where(o => watch.Matches(o.Tree)))
                 {
-                    watch.Write("ADDED", VersionedCopy(obj, kind));
+                    watch.Write("ADDED", JsonFor(obj, kind));
                 }
             }
             else
             {
                 foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.StorageKey == StorageKey(kind)))
                 {
-                    watch.Offer(Versioned(change, kind));
+                    watch.Offer(change, JsonFor(change.Object, kind));
                 }
             }
             _watches.Add(watch);
@@ -99,7 +99,7 @@ public sealed partial class ObjectStore
     }
 
     // Caller holds the lock. Undoes, newest first, every change after the requested version.
-    private (IEnumerable<JsonObject> Objects, long ResourceVersion) SnapshotAt(ResourceKind kind, long resourceVersion)
+    private (IEnumerable<StoredObject> Objects, long ResourceVersion) SnapshotAt(ResourceKind kind, long resourceVersion)
     {
         if (resourceVersion < _compactedThrough)
         {
@@ -109,7 +109,7 @@ public sealed partial class ObjectStore
         {
             throw new ApiError(504, "Timeout", $"Too large resource version: {resourceVersion}, current: {_resourceVersion}");
         }
-        var state = new Dictionary<string, JsonObject>(Bucket(kind));
+        var state = new Dictionary<string, StoredObject>(Bucket(kind));
         for (var node = _history.Last; node is not null && node.Value.ResourceVersion > resourceVersion; node = node.Previous)
         {
             var change = node.Value;
@@ -117,7 +117,7 @@ public sealed partial class ObjectStore
             {
                 continue;
             }
-            var key = Key((string?)change.Object["metadata"]?["namespace"], (string)change.Object["metadata"]!["name"]!);
+            var key = Key((string?)change.Object.Tree["metadata"]?["namespace"], (string)change.Object.Tree["metadata"]!["name"]!);
             if (change.Previous is null)
             {
                 state.Remove(key);
@@ -131,7 +131,7 @@ public sealed partial class ObjectStore
     }
 
     // Caller holds the lock.
-    private void Record(ResourceKind kind, string type, JsonObject obj, JsonObject? previous)
+    private void Record(ResourceKind kind, string type, StoredObject obj, StoredObject? previous)
     {
         var change = new StoredEvent(_resourceVersion, StorageKey(kind), type, obj, previous);
         _history.AddLast(change);
@@ -142,8 +142,9 @@ public sealed partial class ObjectStore
         }
         foreach (var watch in _watches.Where(w => StorageKey(w.Kind) == change.StorageKey))
         {
-            watch.Offer(Versioned(change, watch.Kind));
+            watch.Offer(change, JsonFor(obj, watch.Kind));
         }
+        previous?.Superseded();
     }
 
     private void Forget(WatchSubscription watch)
@@ -154,10 +155,7 @@ public sealed partial class ObjectStore
         }
     }
 
-    private static StoredEvent Versioned(StoredEvent change, ResourceKind kind) =>
-        change with { Object = VersionedCopy(change.Object, kind) };
-
-    // Stored objects are never mutated once stored, so a copy is only needed when the apiVersion differs.
-    private static JsonObject VersionedCopy(JsonObject obj, ResourceKind kind) =>
-        (string?)obj["apiVersion"] == kind.ApiVersion ? obj : WithApiVersion(obj.DeepClone().AsObject(), kind);
+    // Caller holds the lock. The stored JSON is shared as it is; only a watch of another version gets its own.
+    private static string JsonFor(StoredObject obj, ResourceKind kind) =>
+        (string?)obj.Tree["apiVersion"] == kind.ApiVersion ? obj.Json : WithApiVersion(obj.Copy(), kind).ToJsonString();
 }

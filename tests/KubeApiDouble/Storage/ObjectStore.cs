@@ -6,13 +6,16 @@ namespace WgIsolate.KubeApiDouble.Storage;
 
 /// <summary>
 /// Every object of every kind, one global resourceVersion counter (like etcd's revision), and the history of changes
-/// that watches replay from. One lock serialises all writes, so resourceVersions are strictly increasing and every
-/// watch sees events in that order.
+/// that watches replay from. One lock serialises all commits, so resourceVersions are strictly increasing and every
+/// watch sees events in that order. The lock guards only the commit: a write reads the current version, does the
+/// costly part (copying, patching, schema validation, comparing) on its own copy outside the lock, and commits only
+/// if the object is still at the version it read, else starts over, as the real server's guaranteed update does
+/// against etcd. So a megabyte-sized write does not stall every other request behind it.
 /// </summary>
 public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = [];
+    private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _objects = [];
 
     private long _resourceVersion;
 
@@ -29,10 +32,12 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
 
     public JsonObject Get(ResourceKind kind, string? ns, string name)
     {
+        StoredObject? stored;
         lock (_gate)
         {
-            return Find(kind, ns, name)?.DeepClone().AsObject() ?? throw ApiError.NotFound(kind, name);
+            stored = Find(kind, ns, name);
         }
+        return stored?.Copy() ?? throw ApiError.NotFound(kind, name);
     }
 
     /// <summary>
@@ -43,16 +48,17 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
     public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(
         ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, long? exactResourceVersion)
     {
+        List<StoredObject> matching;
+        long rv;
         lock (_gate)
         {
-            var (objects, rv) = exactResourceVersion is { } exact ? SnapshotAt(kind, exact) : (Bucket(kind).Values, _resourceVersion);
-            var items = objects
-                .Where(o => ns is null || (string?)o["metadata"]?["namespace"] == ns)
-                .Where(o => labels.Matches(o) && fields.Matches(o))
-                .Select(o => WithApiVersion(o.DeepClone().AsObject(), kind))
+            (var objects, rv) = exactResourceVersion is { } exact ? SnapshotAt(kind, exact) : (Bucket(kind).Values, _resourceVersion);
+            matching = objects
+                .Where(o => ns is null || (string?)o.Tree["metadata"]?["namespace"] == ns)
+                .Where(o => labels.Matches(o.Tree) && fields.Matches(o.Tree))
                 .ToList();
-            return (items, rv);
         }
+        return (matching.Select(o => WithApiVersion(o.Copy(), kind)).ToList(), rv);
     }
 
     public JsonObject Create(ResourceKind kind, string? ns, JsonObject body)
@@ -81,6 +87,13 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             obj.Remove("status");
         }
         Validate(kind, name, obj);
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = Timestamp();
+        if (kind.TracksGeneration)
+        {
+            metadata["generation"] = 1L;
+        }
+        StoredObject stored;
         lock (_gate)
         {
             var bucket = Bucket(kind);
@@ -88,17 +101,11 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             {
                 throw ApiError.AlreadyExists(kind, name);
             }
-            metadata["uid"] = Guid.NewGuid().ToString();
-            metadata["creationTimestamp"] = Timestamp();
-            if (kind.TracksGeneration)
-            {
-                metadata["generation"] = 1L;
-            }
-            metadata["resourceVersion"] = Next();
-            bucket[Key(ns, name)] = obj;
-            Record(kind, "ADDED", obj, null);
-            return obj.DeepClone().AsObject();
+            stored = Commit(metadata, obj);
+            bucket[Key(ns, name)] = stored;
+            Record(kind, "ADDED", stored, null);
         }
+        return stored.Copy();
     }
 
     /// <summary>PUT of the main resource (<paramref name="statusOnly"/> false) or of its status subresource.</summary>
@@ -112,48 +119,66 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
 
     public JsonObject Delete(ResourceKind kind, string? ns, string name, JsonObject? options)
     {
+        StoredObject result;
         lock (_gate)
         {
-            var old = Find(kind, ns, name) ?? throw ApiError.NotFound(kind, name);
-            var preconditions = options?["preconditions"];
-            if ((string?)preconditions?["uid"] is { } uid && uid != (string?)old["metadata"]!["uid"])
-            {
-                throw ApiError.Conflict(kind, name,
-                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {old["metadata"]!["uid"]}");
-            }
-            if ((string?)preconditions?["resourceVersion"] is { } rv && rv != (string?)old["metadata"]!["resourceVersion"])
-            {
-                throw ApiError.Conflict(kind, name,
-                    $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {old["metadata"]!["resourceVersion"]}");
-            }
-            var finalizers = old["metadata"]!["finalizers"] as JsonArray;
-            if (finalizers is { Count: > 0 })
-            {
-                if (old["metadata"]!["deletionTimestamp"] is not null)
-                {
-                    return old.DeepClone().AsObject();
-                }
-                // Finalizers hold the object: deletion only marks it; removing the last finalizer completes it.
-                var marked = old.DeepClone().AsObject();
-                marked["metadata"]!["deletionTimestamp"] = Timestamp();
-                marked["metadata"]!["deletionGracePeriodSeconds"] = 0L;
-                return Store(kind, ns, name, old, marked);
-            }
-            var gone = old.DeepClone().AsObject();
-            gone["metadata"]!["resourceVersion"] = Next();
-            Bucket(kind).Remove(Key(ns, name));
-            Record(kind, "DELETED", gone, old);
-            return gone.DeepClone().AsObject();
+            result = DeleteLocked(kind, ns, name, options);
         }
+        return result.Copy();
+    }
+
+    // Caller holds the lock. Deletion is rare and its objects small, so it is done whole under the lock.
+    private StoredObject DeleteLocked(ResourceKind kind, string? ns, string name, JsonObject? options)
+    {
+        var stored = Find(kind, ns, name) ?? throw ApiError.NotFound(kind, name);
+        var old = stored.Tree;
+        var preconditions = options?["preconditions"];
+        if ((string?)preconditions?["uid"] is { } uid && uid != (string?)old["metadata"]!["uid"])
+        {
+            throw ApiError.Conflict(kind, name,
+                $"Precondition failed: UID in precondition: {uid}, UID in object meta: {old["metadata"]!["uid"]}");
+        }
+        if ((string?)preconditions?["resourceVersion"] is { } rv && rv != (string?)old["metadata"]!["resourceVersion"])
+        {
+            throw ApiError.Conflict(kind, name,
+                $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {old["metadata"]!["resourceVersion"]}");
+        }
+        var finalizers = old["metadata"]!["finalizers"] as JsonArray;
+        if (finalizers is { Count: > 0 })
+        {
+            if (old["metadata"]!["deletionTimestamp"] is not null)
+            {
+                return stored;
+            }
+            // Finalizers hold the object: deletion only marks it; removing the last finalizer completes it.
+            var marked = stored.Copy();
+            marked["metadata"]!["deletionTimestamp"] = Timestamp();
+            marked["metadata"]!["deletionGracePeriodSeconds"] = 0L;
+            return StoreLocked(kind, ns, name, stored, marked);
+        }
+        var gone = stored.Copy();
+        var deleted = Commit(Metadata(gone), gone);
+        Bucket(kind).Remove(Key(ns, name));
+        Record(kind, "DELETED", deleted, stored);
+        return deleted;
     }
 
     private JsonObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change,
         bool statusOnly, bool unconditionalAllowed)
     {
-        lock (_gate)
+        while (true)
         {
-            var old = Find(kind, ns, name) ?? throw ApiError.NotFound(kind, name);
-            var incoming = change(old.DeepClone().AsObject());
+            StoredObject? stored;
+            lock (_gate)
+            {
+                stored = Find(kind, ns, name);
+            }
+            if (stored is null)
+            {
+                throw ApiError.NotFound(kind, name);
+            }
+            var old = stored.Copy();
+            var incoming = change(stored.Copy());
             var metadata = Metadata(incoming);
             if ((string?)metadata["name"] is { } bodyName && bodyName != name)
             {
@@ -174,35 +199,49 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             WithApiVersion(next, kind);
             CheckFinalizersNotAddedDuringDeletion(kind, name, old, next);
             Validate(kind, name, next);
-            if (kind.TracksGeneration && !JsonNode.DeepEquals(WithoutMetadataAndStatus(old), WithoutMetadataAndStatus(next)))
+            var contentChanged = ContentChanged(old, next);
+            if (kind.TracksGeneration && contentChanged)
             {
                 next["metadata"]!["generation"] = (old["metadata"]!["generation"]?.GetValue<long>() ?? 0) + 1;
             }
-            return Store(kind, ns, name, old, next);
+            next["metadata"]!["resourceVersion"] = old["metadata"]!["resourceVersion"]!.DeepClone();
+            // A write that changes nothing is not a write: no new resourceVersion, no event.
+            var unchanged = !contentChanged && SameField(old, next, "metadata") && SameField(old, next, "status");
+            lock (_gate)
+            {
+                if (!ReferenceEquals(Find(kind, ns, name), stored))
+                {
+                    // Written (or deleted) by someone else meanwhile: apply the change again to what is there now.
+                    continue;
+                }
+                return unchanged ? stored.Copy() : StoreLocked(kind, ns, name, stored, next).Copy();
+            }
         }
     }
 
-    // Caller holds the lock. A write that changes nothing is not a write: no new resourceVersion, no event.
-    private JsonObject Store(ResourceKind kind, string? ns, string name, JsonObject old, JsonObject next)
+    // Caller holds the lock and has checked that `old` is still the stored version.
+    private StoredObject StoreLocked(ResourceKind kind, string? ns, string name, StoredObject old, JsonObject next)
     {
-        next["metadata"]!["resourceVersion"] = old["metadata"]!["resourceVersion"]!.DeepClone();
-        if (JsonNode.DeepEquals(old, next))
-        {
-            return old.DeepClone().AsObject();
-        }
-        next["metadata"]!["resourceVersion"] = Next();
+        var stored = Commit(Metadata(next), next);
         var finalizers = next["metadata"]!["finalizers"] as JsonArray;
         if (next["metadata"]!["deletionTimestamp"] is not null && finalizers is null or { Count: 0 })
         {
             Bucket(kind).Remove(Key(ns, name));
-            Record(kind, "DELETED", next, old);
+            Record(kind, "DELETED", stored, old);
         }
         else
         {
-            Bucket(kind)[Key(ns, name)] = next;
-            Record(kind, "MODIFIED", next, old);
+            Bucket(kind)[Key(ns, name)] = stored;
+            Record(kind, "MODIFIED", stored, old);
         }
-        return next.DeepClone().AsObject();
+        return stored;
+    }
+
+    // Caller holds the lock: the next resourceVersion, then the JSON everyone will read, serialised once.
+    private StoredObject Commit(JsonObject metadata, JsonObject obj)
+    {
+        metadata["resourceVersion"] = Next();
+        return new StoredObject(obj, _resourceVersion);
     }
 
     private static JsonObject OnlyStatusOf(JsonObject old, JsonObject incoming)
@@ -304,23 +343,22 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         return obj;
     }
 
-    private static JsonObject WithoutMetadataAndStatus(JsonObject obj)
-    {
-        var copy = obj.DeepClone().AsObject();
-        copy.Remove("metadata");
-        copy.Remove("status");
-        return copy;
-    }
+    /// <summary>Whether anything but metadata and status differs: what bumps metadata.generation.</summary>
+    private static bool ContentChanged(JsonObject old, JsonObject next) =>
+        old.Select(p => p.Key).Union(next.Select(p => p.Key)).Where(k => k is not ("metadata" or "status")).Any(k => !SameField(old, next, k));
 
-    private JsonObject? Find(ResourceKind kind, string? ns, string name) =>
+    private static bool SameField(JsonObject old, JsonObject next, string name) =>
+        old.ContainsKey(name) == next.ContainsKey(name) && JsonNode.DeepEquals(old[name], next[name]);
+
+    private StoredObject? Find(ResourceKind kind, string? ns, string name) =>
         Bucket(kind).GetValueOrDefault(Key(ns, name));
 
-    private SortedDictionary<string, JsonObject> Bucket(ResourceKind kind)
+    private SortedDictionary<string, StoredObject> Bucket(ResourceKind kind)
     {
         var key = StorageKey(kind);
         if (!_objects.TryGetValue(key, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            bucket = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
             _objects[key] = bucket;
         }
         return bucket;

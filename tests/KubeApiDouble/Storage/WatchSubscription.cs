@@ -23,10 +23,10 @@ public sealed class WatchSubscription(ResourceKind kind, string? ns, LabelSelect
 
     /// <summary>Translates a change into what this watch sees: an object entering the selection is ADDED, one leaving
     /// it is DELETED, as the real server's watch cache does.</summary>
-    internal void Offer(StoredEvent change)
+    internal void Offer(StoredEvent change, string json)
     {
-        var now = Matches(change.Object);
-        var before = change.Previous is not null && Matches(change.Previous);
+        var now = Matches(change.Object.Tree);
+        var before = change.Previous is not null && Matches(change.Previous.Tree);
         var type = (change.Type, before, now) switch
         {
             ("MODIFIED", true, true) => "MODIFIED",
@@ -38,12 +38,13 @@ public sealed class WatchSubscription(ResourceKind kind, string? ns, LabelSelect
         };
         if (type is not null)
         {
-            Write(type, change.Object);
+            Write(type, json);
         }
     }
 
-    // Serialised here, under the store's lock: JSON nodes are not safe to read from several threads at once.
-    internal void Write(string type, JsonObject obj) => _frames.Writer.TryWrite(new WatchFrame(type, obj.ToJsonString()));
+    internal void Write(string type, string json) => _frames.Writer.TryWrite(new WatchFrame(type, json));
+
+    internal void Write(string type, JsonObject obj) => Write(type, obj.ToJsonString());
 
     internal void Close() => _frames.Writer.TryComplete();
 
@@ -55,4 +56,4 @@ public sealed class WatchSubscription(ResourceKind kind, string? ns, LabelSelect
 }
 
 /// <summary>A change kept in the history so a watch can resume from any resourceVersion after the compaction point.</summary>
-public sealed record StoredEvent(long ResourceVersion, string StorageKey, string Type, JsonObject Object, JsonObject? Previous);
+public sealed record StoredEvent(long ResourceVersion, string StorageKey, string Type, StoredObject Object, StoredObject? Previous);
