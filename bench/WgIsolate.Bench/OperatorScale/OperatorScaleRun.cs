@@ -55,6 +55,7 @@ public static class OperatorScaleRun
             Console.WriteLine($"operator ready (informers synced) after {ready.TotalSeconds:F1} s; all {settings.Nodes} IsolatedNodes converged after {converged.TotalSeconds:F1} s");
             await QuietAsync(api.Requests);
             PrintWrites("writes during convergence (operator and agents)", api.Requests.Entries);
+            PrintServerTime(api.Requests.Entries);
 
             for (var change = 0; change < Changes; change++)
             {
@@ -136,6 +137,16 @@ public static class OperatorScaleRun
         var writes = requests.Where(r => r.Verb is "create" or "update" or "patch" or "delete").GroupBy(r => $"{r.Verb} {r.Resource}")
             .OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
         Console.WriteLine($"{title}: {string.Join(", ", writes)}");
+    }
+
+    /// <summary>Where the double spent its time serving requests, by verb and resource, busiest first.</summary>
+    private static void PrintServerTime(IEnumerable<ApiRequest> requests)
+    {
+        var rows = requests.Where(r => r.Verb != "watch").GroupBy(r => $"{r.Verb} {r.Resource}")
+            .Select(g => (Key: g.Key, Count: g.Count(), Total: g.Sum(r => r.Duration.TotalMilliseconds), Max: g.Max(r => r.Duration.TotalMilliseconds)))
+            .OrderByDescending(r => r.Total);
+        Console.WriteLine("API double time by request: " + string.Join(", ",
+            rows.Select(r => $"{r.Key} {r.Count}× {r.Total / 1000:F1} s (mean {r.Total / r.Count:F1} ms, max {r.Max:F0} ms)")));
     }
 
     /// <summary>Waits until no write arrived for <see cref="Quiet"/>, so the counts include the whole change.</summary>
