@@ -44,23 +44,17 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
 
     public async Task<string> ClusterPrefixAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).ClusterPrefix;
 
-    public async Task<AppAllocation> EnsureAppAsync(AppReference app, CancellationToken cancellationToken)
+    public async Task<EnsuredApp> EnsureAsync(AppReference app, IReadOnlyCollection<InstancePlacement> instances, int? fixedPort,
+        CancellationToken cancellationToken)
     {
         var key = Allocator.Key(app.Namespace, app.Name);
         var state = await LoadAsync(cancellationToken);
-        if (!state.Apps.ContainsKey(key)) state = await CommitAsync(a => a.AllocateApp(key), cancellationToken);
-        return ToApp(state, state.Apps[key]);
-    }
-
-    public async Task<IReadOnlyDictionary<string, InstanceAllocation>> EnsureInstancesAsync(AppReference app,
-        IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken)
-    {
-        var key = Allocator.Key(app.Namespace, app.Name);
-        var state = await LoadAsync(cancellationToken);
-        if (!Matches(state.Apps[key], instances, fixedPort))
+        var newlyAllocated = !state.Apps.ContainsKey(key);
+        if (newlyAllocated || !Matches(state.Apps[key], instances, fixedPort))
         {
             state = await CommitAsync(allocator =>
             {
+                if (!allocator.State.Apps.ContainsKey(key)) allocator.AllocateApp(key);
                 var allocated = allocator.State.Apps[key].Instances;
                 foreach (var gone in allocated.Keys.Except(instances.Select(i => i.Instance)).ToList()) allocator.ReleaseInstance(key, gone);
                 foreach (var i in instances.OrderBy(i => i.Instance, StringComparer.Ordinal)) allocator.AllocateInstance(key, i.Instance, i.Node, fixedPort);
@@ -68,7 +62,8 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
         }
 
         var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), state.Apps[key].Index);
-        return state.Apps[key].Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value));
+        return new EnsuredApp(ToApp(state, state.Apps[key]), state.Apps[key].Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)),
+            newlyAllocated);
     }
 
     public async Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken)

@@ -11,14 +11,12 @@ public interface IAllocations
 {
     Task<string> ClusterPrefixAsync(CancellationToken cancellationToken);
 
-    /// <summary>Allocates the app's id and /64 once; later calls return the same.</summary>
-    Task<AppAllocation> EnsureAppAsync(AppReference app, CancellationToken cancellationToken);
-
-    /// <summary>Makes the app's instance allocations exactly these instances: an instance that still exists keeps its
-    /// address; one that moved node keeps its address and gets a port free on the new node; the others are released.</summary>
+    /// <summary>In one persisted change: allocates the app's id and /64 once (later calls keep them), and makes its
+    /// instance allocations exactly these instances: an instance that still exists keeps its address; one that
+    /// moved node keeps its address and gets a port free on the new node; the others are released.</summary>
     /// <param name="fixedPort">spec.listenPort: the one port the (single) instance must get.</param>
-    Task<IReadOnlyDictionary<string, InstanceAllocation>> EnsureInstancesAsync(AppReference app,
-        IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken);
+    Task<EnsuredApp> EnsureAsync(AppReference app, IReadOnlyCollection<InstancePlacement> instances, int? fixedPort,
+        CancellationToken cancellationToken);
 
     /// <summary>Releases the app and all its instances; only after the agents removed them.</summary>
     Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken);
@@ -33,6 +31,9 @@ public interface IAllocations
 public sealed record AppAllocation(int Id, string Subnet);
 
 public sealed record AllocatedApp(AppAllocation App, IReadOnlyDictionary<string, InstanceAllocation> Instances);
+
+/// <param name="NewlyAllocated">The app got its id and /64 in this call.</param>
+public sealed record EnsuredApp(AppAllocation App, IReadOnlyDictionary<string, InstanceAllocation> Instances, bool NewlyAllocated);
 
 public sealed record InstancePlacement(string Instance, string Node);
 

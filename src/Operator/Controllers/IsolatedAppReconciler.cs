@@ -56,20 +56,12 @@ public sealed class IsolatedAppReconciler(
             if (!await apps.SetFinalizerAsync(appRef.Namespace, appRef.Name, Finalizer, present: true, cancellationToken)) return ReconcileResult.Done;
         }
 
-        AppAllocation allocation;
-        IReadOnlyDictionary<string, InstanceAllocation> instanceAllocations;
+        EnsuredApp allocation;
         var pods = cache.InstancesOf(app).ToList();
         var placements = pods.Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
         try
         {
-            var hadAllocation = await allocations.FindAsync(appRef, cancellationToken) is not null;
-            allocation = await allocations.EnsureAppAsync(appRef, cancellationToken);
-            if (!hadAllocation)
-            {
-                await events.NormalAsync(app, "Allocated", $"subnet {allocation.Subnet}, id {allocation.Id}", cancellationToken);
-            }
-
-            instanceAllocations = await allocations.EnsureInstancesAsync(appRef, placements, app.Spec.ListenPort, cancellationToken);
+            allocation = await allocations.EnsureAsync(appRef, placements, app.Spec.ListenPort, cancellationToken);
         }
         catch (Exception e) when (e is AllocationConflictException or TerminalReconcileException)
         {
@@ -77,6 +69,11 @@ public sealed class IsolatedAppReconciler(
             // controller retry (conflict) or stop (exhaustion).
             await events.WarningAsync(app, "AllocationFailed", e.Message, cancellationToken);
             throw;
+        }
+
+        if (allocation.NewlyAllocated)
+        {
+            await events.NormalAsync(app, "Allocated", $"subnet {allocation.App.Subnet}, id {allocation.App.Id}", cancellationToken);
         }
 
         requestMesh(appRef);
@@ -88,8 +85,8 @@ public sealed class IsolatedAppReconciler(
         }
 
         var nodeProblems = new List<string>();
-        var observed = placements.Select(p => Observe(appRef, p, instanceAllocations.GetValueOrDefault(p.Instance), nodeProblems)).ToList();
-        var status = AppStatusBuilder.Converging(app, allocation, observed, peers, nodeProblems.Distinct().ToList(), time.GetUtcNow());
+        var observed = placements.Select(p => Observe(appRef, p, allocation.Instances.GetValueOrDefault(p.Instance), nodeProblems)).ToList();
+        var status = AppStatusBuilder.Converging(app, allocation.App, observed, peers, nodeProblems.Distinct().ToList(), time.GetUtcNow());
         await SetStatusAsync(app, status, cancellationToken);
         return ReconcileResult.Done;
     }

@@ -75,24 +75,18 @@ internal sealed class FakeAllocations : IAllocations
 
     public Task<string> ClusterPrefixAsync(CancellationToken cancellationToken) => Task.FromResult("fd00:1:2::/48");
 
-    public Task<AppAllocation> EnsureAppAsync(AppReference app, CancellationToken cancellationToken)
+    public Task<EnsuredApp> EnsureAsync(AppReference app, IReadOnlyCollection<InstancePlacement> instances, int? fixedPort,
+        CancellationToken cancellationToken)
     {
-        Calls.Add($"ensure {app}");
-        if (!_apps.TryGetValue(app, out var allocated))
+        Calls.Add($"ensure {app}: {string.Join(",", instances.Select(i => $"{i.Instance}@{i.Node}").Order())}");
+        if (FailInstances is { } failure) throw failure;
+        var newlyAllocated = !_apps.TryGetValue(app, out var current);
+        if (current is null)
         {
             var id = _apps.Count + 1;
-            _apps[app] = allocated = new AllocatedApp(new AppAllocation(id, $"fd00:1:2:{id:x}::/64"), new Dictionary<string, InstanceAllocation>());
+            current = new AllocatedApp(new AppAllocation(id, $"fd00:1:2:{id:x}::/64"), new Dictionary<string, InstanceAllocation>());
         }
 
-        return Task.FromResult(allocated.App);
-    }
-
-    public Task<IReadOnlyDictionary<string, InstanceAllocation>> EnsureInstancesAsync(AppReference app,
-        IReadOnlyCollection<InstancePlacement> instances, int? fixedPort, CancellationToken cancellationToken)
-    {
-        Calls.Add($"instances {app}: {string.Join(",", instances.Select(i => $"{i.Instance}@{i.Node}").Order())}");
-        if (FailInstances is { } failure) throw failure;
-        var current = _apps[app];
         var result = new Dictionary<string, InstanceAllocation>();
         var next = current.Instances.Count + 1;
         foreach (var i in instances.OrderBy(i => i.Instance, StringComparer.Ordinal))
@@ -103,7 +97,7 @@ internal sealed class FakeAllocations : IAllocations
         }
 
         _apps[app] = current with { Instances = result };
-        return Task.FromResult<IReadOnlyDictionary<string, InstanceAllocation>>(result);
+        return Task.FromResult(new EnsuredApp(current.App, result, newlyAllocated));
     }
 
     public Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken)

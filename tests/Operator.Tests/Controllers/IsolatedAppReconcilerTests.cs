@@ -64,7 +64,7 @@ public sealed class IsolatedAppReconcilerTests
         await Reconcile();
 
         Assert.Contains(IsolatedAppReconciler.Finalizer, Current.Metadata.Finalizers!);
-        Assert.Equal(["ensure demo/receiver", "instances demo/receiver: receiver-a@node-1,receiver-b@node-2"], _allocations.Calls);
+        Assert.Equal(["ensure demo/receiver: receiver-a@node-1,receiver-b@node-2"], _allocations.Calls);
         Assert.Equal(1, _meshRequests);
         var status = Current.Status!;
         Assert.Equal("fd00:1:2:1::/64", status.Subnet);

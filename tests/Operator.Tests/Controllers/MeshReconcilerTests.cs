@@ -38,8 +38,7 @@ public sealed class MeshReconcilerTests : IDisposable
         _cache.Apps.Cache.Upsert(app);
         foreach (var (pod, node) in pods) _cache.Pods.Cache.Upsert(Pod(pod, app.Metadata.Name, node));
         var all = _cache.InstancesOf(app).Select(p => new InstancePlacement(p.Metadata.Name, p.Spec.NodeName)).ToList();
-        await _allocations.EnsureAppAsync(Ref(app.Metadata.Name), CancellationToken.None);
-        await _allocations.EnsureInstancesAsync(Ref(app.Metadata.Name), all, null, CancellationToken.None);
+        await _allocations.EnsureAsync(Ref(app.Metadata.Name), all, null, CancellationToken.None);
     }
 
     /// <summary>Agents publish one key per instance on their node.</summary>

@@ -60,6 +60,35 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
         Assert.Equal(["GET"], _configMaps.Log);
     }
 
+    [Fact]
+    public async Task Mutate_Again_StartsFromTheVersionItWrote_WithoutARead()
+    {
+        var store = Store;
+        await store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
+        _configMaps.Log.Clear();
+
+        var stored = await store.MutateAsync(Set("apps", "{}"), CancellationToken.None);
+
+        Assert.Equal(["PUT"], _configMaps.Log);
+        Assert.Equal(("fd00::/48", "{}"), (stored["prefix"], stored["apps"]));
+    }
+
+    [Fact]
+    public async Task Mutate_RememberedVersionOutdated_ConflictsThenRereadsAndKeepsBothChanges()
+    {
+        var store = Store;
+        await store.MutateAsync(Set("prefix", "fd00::/48"), CancellationToken.None);
+        var other = _configMaps["state"]!;
+        other["data"]!["other"] = "kept";
+        _configMaps.Put("state", other);
+        _configMaps.Log.Clear();
+
+        var stored = await store.MutateAsync(Set("apps", "{}"), CancellationToken.None);
+
+        Assert.Equal(["PUT 409", "GET", "PUT"], _configMaps.Log);
+        Assert.Equal(("kept", "{}"), (stored["other"], stored["apps"]));
+    }
+
     public async Task DisposeAsync()
     {
         if (_api is not null) await _api.DisposeAsync();
