@@ -47,6 +47,7 @@ public sealed class MeshReconciler(
     public async Task<ReconcileResult> ReconcileAsync(ResourceKey key, CancellationToken cancellationToken)
     {
         if (requests.BatchDelay() is { } delay) return ReconcileResult.After(delay);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var work = requests.Take();
         IReadOnlyCollection<AppReference> peerStatesChanged;
         try
@@ -72,6 +73,7 @@ public sealed class MeshReconciler(
         var updates = peerStatesChanged.Select(app =>
             KeyValuePair.Create(app, _apps.ContainsKey(app) ? planner.PeerStates(app) : (IReadOnlyList<PeerStatus>?)null));
         foreach (var app in view.Update(updates)) requestApp(app);
+        requests.RoundTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var (allocatedSubnets, freeSubnets) = allocations.Capacity;
         metrics.Subnets(allocatedSubnets, freeSubnets);
         metrics.Instances(CountByState());

@@ -9,7 +9,9 @@ namespace WgIsolate.Operator.Controllers;
 /// key, so a storm of requests collapses into one reconcile that handles them all. While app reconciles are still
 /// queued (an event storm, the first sync) the mesh waits for them, up to <see cref="MaxBatchDelay"/> after the
 /// oldest request: every IsolatedNode write carries the node's whole spec, so writing a node once for many apps is
-/// what keeps convergence at 100 nodes from drowning the API server. A lone change does not wait.
+/// what keeps convergence at 100 nodes from drowning the API server. When writing the nodes itself takes long (the
+/// first sync of a large cluster), the wait grows to twice the last round's time, so the mesh never takes more than
+/// a third of the API server from the app reconciles it waits for. A lone change does not wait.
 /// </summary>
 public sealed class MeshRequests(WorkQueue meshQueue, Func<int>? appBacklog = null, TimeProvider? time = null)
 {
@@ -20,6 +22,7 @@ public sealed class MeshRequests(WorkQueue meshQueue, Func<int>? appBacklog = nu
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MeshWork _work = MeshWork.Empty();
     private long? _oldestRequest;
+    private TimeSpan _lastRound;
 
     /// <summary>How long to wait before taking the requests; null: take them now.</summary>
     public TimeSpan? BatchDelay()
@@ -28,8 +31,15 @@ public sealed class MeshRequests(WorkQueue meshQueue, Func<int>? appBacklog = nu
         {
             if (appBacklog is null || appBacklog() == 0 || _oldestRequest is not { } oldest) return null;
             var waited = _time.GetElapsedTime(oldest);
-            return waited < MaxBatchDelay ? TimeSpan.FromTicks(Math.Min(BacklogPoll.Ticks, (MaxBatchDelay - waited).Ticks)) : null;
+            var longest = MaxBatchDelay > 2 * _lastRound ? MaxBatchDelay : 2 * _lastRound;
+            return waited < longest ? TimeSpan.FromTicks(Math.Min(BacklogPoll.Ticks, (longest - waited).Ticks)) : null;
         }
+    }
+
+    /// <summary>How long the last mesh round (planning and writing the nodes) took.</summary>
+    public void RoundTook(TimeSpan elapsed)
+    {
+        lock (_lock) _lastRound = elapsed;
     }
 
     public void App(AppReference app) => Add(w => w.Apps.Add(app));

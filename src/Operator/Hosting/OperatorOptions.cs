@@ -19,7 +19,9 @@ public sealed record OperatorOptions
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
-    public int Workers { get; init; } = 4;
+    /// <summary>Concurrent app reconciles. Their allocation changes are stored together in one ConfigMap write, so
+    /// more of them in flight means fewer writes of that (megabyte-sized, at 10,000 instances) ConfigMap.</summary>
+    public int Workers { get; init; } = 8;
 
     public string AllocationConfigMap { get; init; } = "wgisolate-allocations";
 

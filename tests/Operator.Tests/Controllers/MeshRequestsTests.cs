@@ -31,6 +31,20 @@ public sealed class MeshRequestsTests : IDisposable
     }
 
     [Fact]
+    public void BatchDelay_AfterALongRound_WaitsUpToTwiceThatRound()
+    {
+        _requests.RoundTook(TimeSpan.FromSeconds(20));
+        _appBacklog = 3;
+        _requests.App(Ref("a"));
+
+        _time.Advance(TimeSpan.FromSeconds(39));
+        Assert.NotNull(_requests.BatchDelay());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(_requests.BatchDelay());
+    }
+
+    [Fact]
     public void BatchDelay_LoneChange_DoesNotWait()
     {
         _requests.App(Ref("a"));
