@@ -4,7 +4,8 @@ namespace WgIsolate.KubeApiDouble.Faults;
 
 /// <param name="Verb">Kubernetes verb: get, list, watch, create, update, patch, delete.</param>
 /// <param name="Resource">Plural, with "/status" for the status subresource: "pods", "isolatedapps/status".</param>
-public sealed record ApiRequest(string Verb, string Resource, string? Namespace, string? Name, int StatusCode);
+/// <param name="Token">The bearer token the client presented (unchecked), so a test can tell its clients apart.</param>
+public sealed record ApiRequest(string Verb, string Resource, string? Namespace, string? Name, int StatusCode, string? Token = null);
 
 /// <summary>Every resource request the double served, so a test or benchmark can count API calls per change.</summary>
 public sealed class RequestLog

@@ -29,6 +29,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             return;
         }
         var verb = Verb(context.Request, target);
+        var token = BearerToken(context.Request);
         var code = 200;
         try
         {
@@ -37,9 +38,13 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 throw new ApiError(injected, injected == 500 ? "InternalError" : "ServiceUnavailable",
                     $"injected fault: {verb} {target.Resource} fails with {injected}");
             }
+            if (WriteVerbs.Contains(verb) && faults.HoldWrite(verb, target.Resource, token) is { } held && !await held)
+            {
+                throw new ApiError(503, "ServiceUnavailable", $"injected fault: {verb} {target.Resource} was held and then lost");
+            }
             if (verb == "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200, token));
                 await watches.StreamAsync(context, target);
                 return;
             }
@@ -62,7 +67,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         {
             if (verb != "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token));
             }
         }
     }
@@ -97,6 +102,9 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 throw new ApiError(405, "MethodNotAllowed", $"{verb} is not supported by the API server double on {target.Resource}");
         }
     }
+
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
 
     private static string Verb(HttpRequest request, RequestTarget target) => (request.Method, target.Name) switch
     {
