@@ -120,6 +120,7 @@ public sealed class FaultTests
         var storedWhileFrozen = (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).Order().ToList();
 
         freeze.Thaw(commit: true);
+        await freeze.Settled.WaitAsync(TimeSpan.FromSeconds(10));
         await Task.WhenAll(second, secret).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(["first", "unfrozen"], storedWhileFrozen);

@@ -82,12 +82,18 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>Null: the write goes on now. Otherwise it waits for the task, whose result says whether to store it.</summary>
-    internal Task<bool>? HoldWrite(string verb, string resource, string? token)
+    /// <summary>Whether any freeze is set up (thawed ones included, until <see cref="Clear"/>).</summary>
+    internal bool WritesMayBeHeld
+    {
+        get { lock (_gate) { return _freezes.Count > 0; } }
+    }
+
+    /// <summary>Null: the write goes on now. Otherwise the freeze holding it.</summary>
+    internal WriteFreeze? HoldWrite(string verb, string resource, string? token)
     {
         lock (_gate)
         {
-            return _freezes.Select(f => f.Admit(verb, resource, token)).FirstOrDefault(held => held is not null);
+            return _freezes.FirstOrDefault(f => f.TryHold(verb, resource, token));
         }
     }
 

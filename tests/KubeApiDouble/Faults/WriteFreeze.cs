@@ -13,8 +13,10 @@ public sealed class WriteFreeze
     private readonly string? _token;
     private readonly TaskCompletionSource _frozen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> _thawed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _untilTrigger;
     private int _held;
+    private int _answered;
 
     internal WriteFreeze(string verb, string resource, int nth, string? token)
     {
@@ -31,30 +33,62 @@ public sealed class WriteFreeze
         get { lock (_gate) { return _held; } }
     }
 
+    /// <summary>Completes once thawed and every held write was answered (stored or lost), so a test can go on
+    /// knowing no late write of the dead client is still on its way.</summary>
+    public Task Settled => _settled.Task;
+
     /// <summary>Lets the held writes go: <paramref name="commit"/> true stores them as if the server finished them
     /// after the client was gone; false answers them 503 without storing anything. Later writes pass untouched.</summary>
-    public void Thaw(bool commit) => _thawed.TrySetResult(commit);
+    public void Thaw(bool commit)
+    {
+        _thawed.TrySetResult(commit);
+        lock (_gate)
+        {
+            SettleIfDone();
+        }
+    }
 
-    /// <summary>Null: the write passes. Otherwise it waits for the task, whose result says whether to store it.</summary>
-    internal Task<bool>? Admit(string verb, string resource, string? token)
+    /// <summary>Whether a held write is to be stored, once thawed.</summary>
+    internal Task<bool> Commit => _thawed.Task;
+
+    /// <summary>True: the write is held; it waits for <see cref="Commit"/> and reports <see cref="Answered"/>.</summary>
+    internal bool TryHold(string verb, string resource, string? token)
     {
         lock (_gate)
         {
             if (_thawed.Task.IsCompleted || (_token is not null && _token != token))
             {
-                return null;
+                return false;
             }
             if (!_frozen.Task.IsCompleted)
             {
                 var matches = (_verb == "*" || _verb == verb) && (_resource == "*" || _resource == resource);
                 if (!matches || --_untilTrigger > 0)
                 {
-                    return null;
+                    return false;
                 }
                 _frozen.TrySetResult();
             }
             _held++;
-            return _thawed.Task;
+            return true;
+        }
+    }
+
+    internal void Answered()
+    {
+        lock (_gate)
+        {
+            _answered++;
+            SettleIfDone();
+        }
+    }
+
+    // Caller holds the gate. No write is held once thawed, so the count is final then.
+    private void SettleIfDone()
+    {
+        if (_thawed.Task.IsCompleted && _answered == _held)
+        {
+            _settled.TrySetResult();
         }
     }
 }

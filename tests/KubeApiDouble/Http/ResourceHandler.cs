@@ -31,6 +31,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         var verb = Verb(context.Request, target);
         var token = BearerToken(context.Request);
         var code = 200;
+        WriteFreeze? holder = null;
         try
         {
             if (WriteVerbs.Contains(verb) && faults.TakeWriteFault(verb, target.Resource) is { } injected)
@@ -38,7 +39,13 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 throw new ApiError(injected, injected == 500 ? "InternalError" : "ServiceUnavailable",
                     $"injected fault: {verb} {target.Resource} fails with {injected}");
             }
-            if (WriteVerbs.Contains(verb) && faults.HoldWrite(verb, target.Resource, token) is { } held && !await held)
+            if (WriteVerbs.Contains(verb) && faults.WritesMayBeHeld)
+            {
+                // The server has the whole request before it stalls, so a held write stored after its client died is
+                // the one the client sent.
+                await ReceiveBodyAsync(context.Request);
+            }
+            if (WriteVerbs.Contains(verb) && (holder = faults.HoldWrite(verb, target.Resource, token)) is not null && !await holder.Commit)
             {
                 throw new ApiError(503, "ServiceUnavailable", $"injected fault: {verb} {target.Resource} was held and then lost");
             }
@@ -69,6 +76,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             {
                 log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token));
             }
+            holder?.Answered();
         }
     }
 
@@ -101,6 +109,14 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             default:
                 throw new ApiError(405, "MethodNotAllowed", $"{verb} is not supported by the API server double on {target.Resource}");
         }
+    }
+
+    private static async Task ReceiveBodyAsync(HttpRequest request)
+    {
+        var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        body.Position = 0;
+        request.Body = body;
     }
 
     private static string? BearerToken(HttpRequest request) =>
