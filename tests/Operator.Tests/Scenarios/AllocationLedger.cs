@@ -39,7 +39,7 @@ internal sealed class AllocationLedger
     }
 
     /// <summary>Polls until every app of <paramref name="desired"/> (app → pod → node) is allocated, in its status and
-    /// on its nodes, consistently, and nothing else is on the nodes; the failure names what was still missing.</summary>
+    /// on its nodes, consistently, and nothing else is allocated or on the nodes; the failure names what was still missing.</summary>
     public static async Task<AllocationLedger> ConvergedAsync(ScenarioCluster cluster, DesiredApps desired, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
@@ -119,6 +119,8 @@ internal sealed class AllocationLedger
             }
         }
 
+        var released = Stored.Apps.Keys.Except(desired.Apps.Keys.Select(a => $"{ScenarioCluster.Namespace}/{a}")).ToList();
+        if (released.Count > 0) return $"apps no longer wanted still allocated: {string.Join(", ", released)}";
         var extra = Nodes.SelectMany(n => n.Spec.Interfaces.Where(i => desired.Apps.GetValueOrDefault(i.App.Name)?.GetValueOrDefault(i.Instance) != n.Metadata.Name)
             .Select(i => $"{i.App.Name}/{i.Instance} on {n.Metadata.Name}")).ToList();
         return extra.Count > 0 ? $"interfaces no longer wanted still planned: {string.Join(", ", extra)}" : null;

@@ -36,6 +36,13 @@ internal sealed class DesiredApps(ScenarioCluster cluster)
         _apps[app][pod] = node;
     }
 
+    /// <summary>Deletes the app (its pods stay, as a user might leave them); the operator releases what it held.</summary>
+    public async Task DeleteAppAsync(string app)
+    {
+        await cluster.DeleteAppAsync(app);
+        _apps.Remove(app);
+    }
+
     public async Task DeletePodAsync(string app, string pod)
     {
         await cluster.DeletePodAsync(pod);
