@@ -56,6 +56,35 @@ public sealed class OperatorKilledMidReconcileTests : IAsyncLifetime
         Assert.Equal(8, after.Stored.Apps.Count);
     }
 
+    /// <summary>A dead operator's writes that arrive late, after its successor converged (a partitioned replica, a
+    /// slow apiserver): they must not undo the successor's work for longer than it takes to notice.</summary>
+    [Theory]
+    [InlineData("update", "configmaps", 1)]
+    [InlineData("update", "configmaps", 2)]
+    [InlineData("patch", "isolatednodes", 1)]
+    [InlineData("update", "isolatedapps/status", 1)]
+    public async Task KilledWithWritesInFlight_ThatLandAfterTheSuccessorConverged_SuccessorRepairsWithoutRenumbering(string verb, string resource, int nth)
+    {
+        var before = (await AllocationLedger.ConvergedAsync(Cluster, Desired)).Allocated();
+        var freeze = Cluster.Api.Faults.FreezeWrites(verb, resource, nth, ScenarioCluster.OperatorToken);
+
+        await Desired.AddPodAsync("app0", "app0-2", "node-1");
+        await Desired.DeletePodAsync("app2", "app2-1");
+        await Desired.AddAppAsync("app6", ["app0"], "node-2", "node-1");
+        await freeze.Frozen.WaitAsync(TimeSpan.FromSeconds(60));
+        await Cluster.StopOperatorAsync(Cluster.Operator);
+        await Cluster.StartOperatorAsync(token: "successor");
+        var converged = await AllocationLedger.ConvergedAsync(Cluster, Desired);
+        freeze.Thaw(commit: true);
+        await freeze.Settled.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var after = await AllocationLedger.ConvergedAsync(Cluster, Desired);
+        Assert.True(freeze.Held > 0);
+        Assert.Empty(after.Changed(before.Where(b => !b.Key.StartsWith("demo/app2/app2-1", StringComparison.Ordinal)).ToDictionary()));
+        Assert.Empty(after.Changed(converged.Allocated()));
+        Assert.Empty(after.AllocatedTwice());
+    }
+
     public async Task DisposeAsync()
     {
         if (_cluster is not null) await _cluster.DisposeAsync();
