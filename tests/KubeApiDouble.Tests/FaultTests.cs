@@ -104,6 +104,59 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task FreezeWrites_HoldsTheNthMatchingWriteAndEveryLaterOneOfThatClient_ThawCommittingStoresThem()
+    {
+        await using var api = await ApiDouble.StartAsync();
+        var client = api.CreateClient();
+        using var other = ClientWithToken(api, "other-client");
+        var freeze = api.Faults.FreezeWrites("create", "configmaps", nth: 2, token: "apidouble-token");
+
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("first"), "default");
+        var second = client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("second"), "default");
+        await freeze.Frozen.WaitAsync(TimeSpan.FromSeconds(10));
+        var secret = client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new() { Name = "later" } }, "default");
+        await other.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("unfrozen"), "default");
+        await WaitUntilAsync(() => freeze.Held == 2);
+        var storedWhileFrozen = (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).Order().ToList();
+
+        freeze.Thaw(commit: true);
+        await freeze.Settled.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(second, secret).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["first", "unfrozen"], storedWhileFrozen);
+        Assert.Equal(["first", "second", "unfrozen"], (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).Order());
+        Assert.Equal("later", (await client.CoreV1.ReadNamespacedSecretAsync("later", "default")).Metadata.Name);
+    }
+
+    [Fact]
+    public async Task FreezeWrites_ThawWithoutCommitting_LosesTheHeldWrites_AndLaterWritesPass()
+    {
+        await using var api = await ApiDouble.StartAsync();
+        var client = api.CreateClient();
+        var freeze = api.Faults.FreezeWrites("*", "configmaps", nth: 1);
+
+        var held = client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("held"), "default");
+        await freeze.Frozen.WaitAsync(TimeSpan.FromSeconds(10));
+        freeze.Thaw(commit: false);
+        await ApiAssert.FailsWithAsync(HttpStatusCode.ServiceUnavailable, () => held);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("after"), "default");
+
+        Assert.Equal(["after"], (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name));
+        Assert.Equal([503, 201], api.Requests.Entries.Where(r => r.Verb == "create").Select(r => r.StatusCode));
+    }
+
+    private static Kubernetes ClientWithToken(KubeApiServerDouble api, string token) =>
+        new(new KubernetesClientConfiguration { Host = api.BaseAddress.ToString(), AccessToken = token });
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition never held");
+        }
+    }
+
+    [Fact]
     public async Task RequestLog_CountsRequestsByVerbAndResource()
     {
         await using var api = await ApiDouble.StartAsync();
@@ -121,6 +174,7 @@ public sealed class FaultTests
         Assert.Equal(1, api.Requests.Count("patch", "widgets/status"));
         Assert.Equal(1, api.Requests.Count("list", "configmaps"));
         Assert.Equal(4, api.Requests.Writes);
+        Assert.All(api.Requests.Entries, r => Assert.Equal("apidouble-token", r.Token));
         api.Requests.Clear();
         Assert.Empty(api.Requests.Entries);
     }

@@ -95,6 +95,8 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        // Writes held by a freeze would keep the server from stopping.
+        Faults.Clear();
         Store.RestartWithCompactedHistory();
         await _app.StopAsync();
         await _app.DisposeAsync();

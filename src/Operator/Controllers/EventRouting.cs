@@ -10,7 +10,8 @@ namespace WgIsolate.Operator.Controllers;
 /// </summary>
 public static class EventRouting
 {
-    public static void Wire(ClusterCache cache, WorkQueue appQueue, MeshRequests mesh)
+    /// <param name="ownWrites">The mesh's IsolatedNode spec writes, to tell them coming back from anyone else's.</param>
+    public static void Wire(ClusterCache cache, WorkQueue appQueue, MeshRequests mesh, NodeSpecWrites ownWrites)
     {
         void App(AppReference app) => appQueue.Add(new ResourceKey(app.Namespace, app.Name));
 
@@ -65,8 +66,16 @@ public static class EventRouting
                 return;
             }
 
+            // The spec is the operator's: our own writes come back here and need nothing; anyone else's (an operator
+            // that died with writes in flight, a hand edit) the mesh compares with its plan and writes over.
+            var digest = NodeSpecDigest.Of(newNode);
+            if ((oldNode is null || NodeSpecDigest.Of(oldNode) != digest) && !ownWrites.ComesBack(newNode.Metadata.Name, digest))
+            {
+                mesh.NodeSpec(newNode.Metadata.Name);
+            }
+
             // Agents publish keys and readiness in status: peers need the keys (the mesh re-plans the apps whose keys
-            // changed), apps show the readiness. Our own spec writes come back here too and need nothing.
+            // changed), apps show the readiness.
             var before = Reported(oldNode);
             var after = Reported(newNode);
             foreach (var app in before.Keys.Union(after.Keys).Where(i => before.GetValueOrDefault(i) != after.GetValueOrDefault(i)).Select(i => i.App).Distinct())

@@ -13,7 +13,8 @@ namespace WgIsolate.Operator.Controllers;
 /// There is one key ("mesh"); <see cref="MeshRequests"/> says what changed since the last run. The mesh is built
 /// whole on the first run and on every resync, and otherwise changed one app or node address at a time, so a pod
 /// change costs what it touches, not what the cluster holds. Only nodes whose spec changed are written, compared by
-/// digest with the cached spec (or with what this reconciler wrote and the cache has not seen yet). Preshared keys
+/// digest with the cached spec (or with what this reconciler wrote and the cache has not seen yet, which also tells
+/// the event routing our own spec writes from anyone else's, so that those are written over). Preshared keys
 /// are stored before any spec refers to them and removed only after no spec does. Allocations come from
 /// <see cref="IAllocations"/>, which hands out only persisted ones.
 /// </summary>
@@ -23,6 +24,7 @@ public sealed class MeshReconciler(
     IAllocations allocations,
     IMeshPlanner planner,
     IIsolatedNodeStore nodes,
+    NodeSpecWrites ownWrites,
     IPresharedKeyStore presharedKeys,
     MeshView view,
     MeshRequests requests,
@@ -37,7 +39,6 @@ public sealed class MeshReconciler(
 
     private readonly Dictionary<AppReference, MeshApp> _apps = [];
     private readonly HashSet<string> _unwritten = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
     private bool _built;
     private string _clusterPrefix = "";
     private IReadOnlySet<string>? _storedKeys;
@@ -95,7 +96,7 @@ public sealed class MeshReconciler(
         _apps.Clear();
         foreach (var app in apps) _apps[app.Ref] = app;
         // The cache is the truth again: specs are compared with it alone, and every node is looked at.
-        _written.Clear();
+        ownWrites.Clear();
         _storedKeys = null;
         _unwritten.UnionWith(planner.Nodes);
         _unwritten.UnionWith(cache.IsolatedNodes.Cache.List().Select(n => n.Metadata.Name));
@@ -135,7 +136,7 @@ public sealed class MeshReconciler(
         foreach (var node in work.Specs)
         {
             // The object went away or was changed by someone else: compare with the cache alone.
-            _written.TryRemove(node, out _);
+            ownWrites.Forget(node);
             _unwritten.Add(node);
         }
 
@@ -183,12 +184,24 @@ public sealed class MeshReconciler(
                     var digest = NodeSpecDigest.Of(p.Spec);
                     if (p.Cached is not null && NodeSpecDigest.Of(p.Cached) == digest)
                     {
-                        _written.TryRemove(p.Node, out _);
+                        // Already there. A write of ours still in flight would then be a change to undo when it comes back.
+                        ownWrites.Forget(p.Node);
                     }
-                    else if (!(p.Cached is not null && _written.TryGetValue(p.Node, out var sent) && sent == digest))
+                    else if (!(p.Cached is not null && ownWrites.LastSent(p.Node, digest)))
                     {
-                        await nodes.SetSpecAsync(p.Node, p.Spec, exists: p.Cached is not null, token);
-                        _written[p.Node] = digest;
+                        // Recorded before the write, so its watch event, however early, is recognised as ours.
+                        ownWrites.Sent(p.Node, digest);
+                        try
+                        {
+                            await nodes.SetSpecAsync(p.Node, p.Spec, exists: p.Cached is not null, token);
+                        }
+                        catch
+                        {
+                            // Landed or not, the retry compares with the cache alone.
+                            ownWrites.Forget(p.Node);
+                            throw;
+                        }
+
                         Interlocked.Increment(ref written);
                     }
 

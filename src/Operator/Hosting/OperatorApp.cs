@@ -52,6 +52,7 @@ public static class OperatorApp
         services.AddSingleton<IPresharedKeyStore>(sp => new KubePresharedKeyStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.PresharedKeySecret));
         services.AddSingleton<IEventRecorder, KubeEventRecorder>();
         services.AddSingleton<MeshView>();
+        services.AddSingleton<NodeSpecWrites>();
         // The pure logic of src/Core behind the controllers' ports.
         services.AddSingleton<IAppValidator, CoreAppValidator>();
         services.AddSingleton<IMeshPlanner>(_ => new CoreMeshPlanner(options.PresharedKeySecret));
@@ -115,7 +116,7 @@ public static class OperatorApp
             var appQueue = sp.GetRequiredKeyedService<WorkQueue>(appQueueKey);
             var mesh = sp.GetRequiredService<MeshRequests>();
             var cache = sp.GetRequiredService<ClusterCache>();
-            EventRouting.Wire(cache, appQueue, mesh);
+            EventRouting.Wire(cache, appQueue, mesh, sp.GetRequiredService<NodeSpecWrites>());
             var reconciler = new IsolatedAppReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
                 sp.GetRequiredService<IIsolatedAppStore>(), sp.GetRequiredService<IEventRecorder>(), sp.GetRequiredService<MeshView>(),
                 mesh.App, options.AgentCleanupTimeout, sp.GetRequiredService<TimeProvider>(),
@@ -128,7 +129,8 @@ public static class OperatorApp
             var meshQueue = sp.GetRequiredKeyedService<WorkQueue>(meshQueueKey);
             var cache = sp.GetRequiredService<ClusterCache>();
             var reconciler = new MeshReconciler(cache, sp.GetRequiredService<IAppValidator>(), sp.GetRequiredService<IAllocations>(),
-                sp.GetRequiredService<IMeshPlanner>(), sp.GetRequiredService<IIsolatedNodeStore>(), sp.GetRequiredService<IPresharedKeyStore>(),
+                sp.GetRequiredService<IMeshPlanner>(), sp.GetRequiredService<IIsolatedNodeStore>(), sp.GetRequiredService<NodeSpecWrites>(),
+                sp.GetRequiredService<IPresharedKeyStore>(),
                 sp.GetRequiredService<MeshView>(), sp.GetRequiredService<MeshRequests>(), app => appQueue.Add(new ResourceKey(app.Namespace, app.Name)),
                 sp.GetRequiredService<OperatorMetrics>(), sp.GetRequiredService<ILogger<MeshReconciler>>());
             // One key: a single worker; concurrency would only make it wait on itself.

@@ -5,6 +5,7 @@ public sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private readonly List<WriteFault> _writeFaults = [];
+    private readonly List<WriteFreeze> _freezes = [];
     private int _expiredResumes;
     private int? _dropWatchesAfterEvents;
 
@@ -37,10 +38,30 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Holds the <paramref name="nth"/> next write matching <paramref name="verb"/> and <paramref name="resource"/>
+    /// (as for <see cref="FailWrites"/>) and every later write of the same client unanswered until the returned freeze is
+    /// thawed. <paramref name="token"/>: only the writes of the client presenting this bearer token count and are held
+    /// (null: every client's).</summary>
+    public WriteFreeze FreezeWrites(string verb, string resource, int nth, string? token = null)
+    {
+        var freeze = new WriteFreeze(verb, resource, nth, token);
+        lock (_gate)
+        {
+            _freezes.Add(freeze);
+        }
+        return freeze;
+    }
+
+    /// <summary>Switches every fault off; writes still held by a freeze are lost (answered 503).</summary>
     public void Clear()
     {
         lock (_gate)
         {
+            foreach (var freeze in _freezes)
+            {
+                freeze.Thaw(commit: false);
+            }
+            _freezes.Clear();
             _writeFaults.Clear();
             _expiredResumes = 0;
             _dropWatchesAfterEvents = null;
@@ -58,6 +79,21 @@ public sealed class FaultInjector
             }
             fault.Remaining--;
             return fault.StatusCode;
+        }
+    }
+
+    /// <summary>Whether any freeze is set up (thawed ones included, until <see cref="Clear"/>).</summary>
+    internal bool WritesMayBeHeld
+    {
+        get { lock (_gate) { return _freezes.Count > 0; } }
+    }
+
+    /// <summary>Null: the write goes on now. Otherwise the freeze holding it.</summary>
+    internal WriteFreeze? HoldWrite(string verb, string resource, string? token)
+    {
+        lock (_gate)
+        {
+            return _freezes.FirstOrDefault(f => f.TryHold(verb, resource, token));
         }
     }
 

@@ -4,8 +4,10 @@ namespace WgIsolate.KubeApiDouble.Faults;
 
 /// <param name="Verb">Kubernetes verb: get, list, watch, create, update, patch, delete.</param>
 /// <param name="Resource">Plural, with "/status" for the status subresource: "pods", "isolatedapps/status".</param>
+/// <param name="Token">The bearer token the client presented (unchecked), so a test can tell its clients apart.</param>
 /// <param name="Duration">From the request's arrival to its answer written (a watch: until it was opened).</param>
-public sealed record ApiRequest(string Verb, string Resource, string? Namespace, string? Name, int StatusCode, TimeSpan Duration = default);
+public sealed record ApiRequest(string Verb, string Resource, string? Namespace, string? Name, int StatusCode, string? Token = null,
+    TimeSpan Duration = default);
 
 /// <summary>Every resource request the double served, so a test or benchmark can count API calls per change.</summary>
 public sealed class RequestLog

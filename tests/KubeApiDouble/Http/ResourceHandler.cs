@@ -29,8 +29,10 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
             return;
         }
         var verb = Verb(context.Request, target);
+        var token = BearerToken(context.Request);
         var code = 200;
         var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
+        WriteFreeze? holder = null;
         try
         {
             if (WriteVerbs.Contains(verb) && faults.TakeWriteFault(verb, target.Resource) is { } injected)
@@ -38,9 +40,19 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 throw new ApiError(injected, injected == 500 ? "InternalError" : "ServiceUnavailable",
                     $"injected fault: {verb} {target.Resource} fails with {injected}");
             }
+            if (WriteVerbs.Contains(verb) && faults.WritesMayBeHeld)
+            {
+                // The server has the whole request before it stalls, so a held write stored after its client died is
+                // the one the client sent.
+                await ReceiveBodyAsync(context.Request);
+            }
+            if (WriteVerbs.Contains(verb) && (holder = faults.HoldWrite(verb, target.Resource, token)) is not null && !await holder.Commit)
+            {
+                throw new ApiError(503, "ServiceUnavailable", $"injected fault: {verb} {target.Resource} was held and then lost");
+            }
             if (verb == "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, 200, token, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
                 await watches.StreamAsync(context, target);
                 return;
             }
@@ -63,8 +75,9 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         {
             if (verb != "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
             }
+            holder?.Answered();
         }
     }
 
@@ -98,6 +111,17 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 throw new ApiError(405, "MethodNotAllowed", $"{verb} is not supported by the API server double on {target.Resource}");
         }
     }
+
+    private static async Task ReceiveBodyAsync(HttpRequest request)
+    {
+        var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        body.Position = 0;
+        request.Body = body;
+    }
+
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
 
     private static string Verb(HttpRequest request, RequestTarget target) => (request.Method, target.Name) switch
     {

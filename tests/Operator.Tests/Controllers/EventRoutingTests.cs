@@ -18,13 +18,16 @@ public sealed class EventRoutingTests : IAsyncDisposable
     private readonly ClusterCache _cache;
     private readonly WorkQueue _appQueue = new(TimeProvider.System, BackoffRateLimiter.Default());
     private readonly WorkQueue _meshQueue = new(TimeProvider.System, BackoffRateLimiter.Default());
+    private readonly NodeSpecWrites _ownWrites = new();
     private readonly CancellationTokenSource _stop = new();
+    private MeshRequests? _mesh;
     private Task? _run;
 
     public EventRoutingTests()
     {
         _cache = new ClusterCache(_apps, _pods, _nodes, _isolatedNodes, new InformerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
-        EventRouting.Wire(_cache, _appQueue, new MeshRequests(_meshQueue));
+        _mesh = new MeshRequests(_meshQueue);
+        EventRouting.Wire(_cache, _appQueue, _mesh, _ownWrites);
     }
 
     private async Task<(FakeResourceSource<V1Alpha1IsolatedApp>.FakeWatch Apps, FakeResourceSource<V1Pod>.FakeWatch Pods,
@@ -129,10 +132,32 @@ public sealed class EventRoutingTests : IAsyncDisposable
 
         var respecced = IsolatedNode("node-1", [Realised("receiver", "r", publicKey: "K=")], [new NodeInterfaceSpec { Instance = "r" }]);
         respecced.Metadata.ResourceVersion = "2";
+        _ownWrites.Sent("node-1", NodeSpecDigest.Of(respecced.Spec));
         isolatedNodes.Send(WatchEventType.Modified, respecced);
 
         Assert.Empty(await DrainAfter(_appQueue, () => _cache.IsolatedNodes.LastResourceVersion == "2"));
         Assert.Empty(await Drain(_meshQueue));
+    }
+
+    [Fact]
+    public async Task SpecWrittenBySomeoneElse_AsksTheMeshToCheckThatNode_EvenAfterAnOwnWriteCameBack()
+    {
+        _isolatedNodes.Listing = new([IsolatedNode("node-1", [])], "1");
+        var (_, _, _, isolatedNodes) = await StartAsync();
+        var own = IsolatedNode("node-1", [], [new NodeInterfaceSpec { Instance = "r", ListenPort = 51820 }]);
+        own.Metadata.ResourceVersion = "2";
+        var foreign = IsolatedNode("node-1", [], [new NodeInterfaceSpec { Instance = "r", ListenPort = 51821 }]);
+        foreign.Metadata.ResourceVersion = "3";
+        _ownWrites.Sent("node-1", NodeSpecDigest.Of(own.Spec));
+
+        isolatedNodes.Send(WatchEventType.Modified, own);
+        var afterOwn = await DrainAfter(_meshQueue, () => _cache.IsolatedNodes.LastResourceVersion == "2");
+        isolatedNodes.Send(WatchEventType.Modified, foreign);
+        var afterForeign = await DrainAfter(_meshQueue, () => _cache.IsolatedNodes.LastResourceVersion == "3");
+
+        Assert.Empty(afterOwn);
+        Assert.Equal(["mesh"], afterForeign);
+        Assert.Equal(["node-1"], _mesh!.Take().Specs);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class MeshReconcilerTests : IDisposable
     private readonly FakeAllocations _allocations = new();
     private readonly List<string> _writeLog = [];
     private readonly FakeNodeStore _nodes;
+    private readonly NodeSpecWrites _ownWrites = new();
     private readonly MeshView _view = new();
     private readonly WorkQueue _meshQueue = new(TimeProvider.System, BackoffRateLimiter.Default());
     private readonly MeshRequests _requests;
@@ -26,7 +27,7 @@ public sealed class MeshReconcilerTests : IDisposable
     {
         _nodes = new FakeNodeStore(_writeLog);
         _requests = new MeshRequests(_meshQueue);
-        _reconciler = new MeshReconciler(_cache, _validator, _allocations, new CoreMeshPlanner("psk"), _nodes, new FakePresharedKeys(_writeLog), _view,
+        _reconciler = new MeshReconciler(_cache, _validator, _allocations, new CoreMeshPlanner("psk"), _nodes, _ownWrites, new FakePresharedKeys(_writeLog), _view,
             _requests, _appRequests.Add, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<MeshReconciler>.Instance);
         _cache.Nodes.Cache.Upsert(Node("node-1", "2001:db8::1"));
         _cache.Nodes.Cache.Upsert(Node("node-2", "10.0.0.2"));
@@ -158,6 +159,20 @@ public sealed class MeshReconcilerTests : IDisposable
         Assert.Contains("node-1", retry);
         Assert.Equal(["node-1", "node-2"], first.Concat(retry).Order());
         Assert.Empty(await Reconcile());
+    }
+
+    [Fact]
+    public async Task FailedWriteToAnExistingNode_IsWrittenByTheRetry_ThoughItWasRecordedAsSent()
+    {
+        _cache.IsolatedNodes.Cache.Upsert(NodeSpecDigest.Trim(IsolatedNode("node-1", [], [new NodeInterfaceSpec { App = Ref("old"), Instance = "old-a" }])));
+        await Allocate(App("receiver"), ("receiver-a", "node-1"));
+        _nodes.FailNextWriteTo = "node-1";
+
+        await Assert.ThrowsAsync<HttpRequestException>(Reconcile);
+        var retry = await Reconcile();
+
+        Assert.Equal(["node-1"], retry);
+        Assert.Equal("receiver-a", _nodes.Writes.Single().Spec.Interfaces.Single().Instance);
     }
 
     public void Dispose() => _meshQueue.Dispose();

@@ -50,10 +50,16 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         throw new DirectoryNotFoundException($"no WgIsolate.sln above {AppContext.BaseDirectory}");
     }
 
-    public async Task<OperatorUnderTest> StartOperatorAsync(bool leaderElection = false)
+    /// <summary>The bearer token a replica sends unless told otherwise; the double logs it with every request.</summary>
+    public const string OperatorToken = "test-token";
+
+    /// <param name="leaderElection">With a short lease (3 s), so a takeover fits in a test.</param>
+    /// <param name="token">Tells this replica's requests apart in <see cref="KubeApiServerDouble.Requests"/>.</param>
+    public async Task<OperatorUnderTest> StartOperatorAsync(bool leaderElection = false, string token = OperatorToken)
     {
+        string[] lease = leaderElection ? ["--Operator:LeaseDuration=00:00:03", "--Operator:RenewDeadline=00:00:02", "--Operator:RetryPeriod=00:00:00.200"] : [];
         var replica = await OperatorUnderTest.StartAsync(Api.BaseAddress,
-            ["--Operator:Namespace=ops", $"--Operator:LeaderElection={leaderElection}", "--Operator:AgentCleanupTimeout=00:00:20"], Ports);
+            ["--Operator:Namespace=ops", $"--Operator:LeaderElection={leaderElection}", "--Operator:AgentCleanupTimeout=00:00:20", .. lease], Ports, token);
         _operators.Add(replica);
         await replica.WaitUntilReadyAsync();
         return replica;
