@@ -28,7 +28,8 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public long PeakRssBytes => ReadStatusKb("VmHWM") * 1024;
 
-    public static OperatorProcess Start(string kubeconfig, IEnumerable<string> settings)
+    /// <param name="heapLimitBytes">The GC heap limit .NET would pick in a container with a memory limit (0: none).</param>
+    public static OperatorProcess Start(string kubeconfig, IEnumerable<string> settings, long heapLimitBytes = 0)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "wgisolate-operator.dll");
@@ -39,6 +40,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (heapLimitBytes > 0) start.Environment["DOTNET_GCHeapHardLimit"] = heapLimitBytes.ToString("x", CultureInfo.InvariantCulture);
         foreach (var arg in (string[])[dll, "--kubeconfig", kubeconfig, "--urls", $"http://127.0.0.1:{port}", .. settings]) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the operator");
         var output = File.CreateText(log);

@@ -3,7 +3,9 @@ using System.Globalization;
 namespace WgIsolate.Bench.OperatorScale;
 
 /// <param name="PeersEachSide">Each app is in mutual consent with this many neighbours on either side of a ring of apps.</param>
-public sealed record ScaleSettings(int Apps, int Pods, int Nodes, int PeersEachSide, TimeSpan Timeout)
+/// <param name="MemoryLimitMb">The operator's container memory limit to emulate (0: none). .NET sizes its GC heap to 75% of
+/// a cgroup's limit; the benchmark gives the operator process that heap limit (DOTNET_GCHeapHardLimit) and nothing else.</param>
+public sealed record ScaleSettings(int Apps, int Pods, int Nodes, int PeersEachSide, TimeSpan Timeout, int MemoryLimitMb = 0)
 {
     public int PodsPerApp => Pods / Apps;
 
@@ -20,6 +22,7 @@ public sealed record ScaleSettings(int Apps, int Pods, int Nodes, int PeersEachS
                 "--nodes" => settings with { Nodes = value },
                 "--peers" => settings with { PeersEachSide = value },
                 "--timeout" => settings with { Timeout = TimeSpan.FromSeconds(value) },
+                "--memory-limit-mb" => settings with { MemoryLimitMb = value },
                 _ => throw Usage($"unknown option {args[i]}"),
             };
         }
@@ -34,5 +37,5 @@ public sealed record ScaleSettings(int Apps, int Pods, int Nodes, int PeersEachS
     }
 
     private static ArgumentException Usage(string problem) =>
-        new($"{problem}. Usage: operator-scale [--apps N] [--pods N] [--nodes N] [--peers N-each-side] [--timeout SECONDS]");
+        new($"{problem}. Usage: operator-scale [--apps N] [--pods N] [--nodes N] [--peers N-each-side] [--timeout SECONDS] [--memory-limit-mb MB]");
 }
