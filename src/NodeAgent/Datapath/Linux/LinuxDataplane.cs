@@ -22,7 +22,7 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     private readonly NetnsHandle host;
     private readonly RouteNetlink hostNetlink;
     private readonly Dictionary<string, (NetnsHandle Handle, RouteNetlink Netlink)> namespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WireGuardDeviceSpec> lastApplied = new(StringComparer.Ordinal);
+    private readonly IAppliedEndpoints appliedEndpoints;
 
     private readonly string natTable;
 
@@ -30,9 +30,12 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     /// <param name="hostNetns">A named namespace that plays the host (WireGuard links are born there, veth host
     /// ends, host routes, forwarding and NAT live there); null for the namespace this process runs in. Tests use
     /// one so that forwarding and NAT never touch the machine's own stack.</param>
-    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable, string? hostNetns = null)
+    /// <param name="appliedEndpoints">Where the endpoints last configured are remembered; in memory when null.</param>
+    public LinuxDataplane(IWireGuardBackend wireGuard, string natTable = HostNatTable.DefaultTable, string? hostNetns = null,
+        IAppliedEndpoints? appliedEndpoints = null)
     {
         this.wireGuard = wireGuard;
+        this.appliedEndpoints = appliedEndpoints ?? new InMemoryAppliedEndpoints();
         this.natTable = natTable;
         host = hostNetns is null ? NamedNetworkNamespaces.OpenCurrent() : NamedNetworkNamespaces.Open(hostNetns);
         hostNetlink = RouteNetlink.OpenIn(host);
@@ -67,7 +70,7 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
         // wanted again is waited for by the userspace backend.
         foreach (var link in Netlink(name).Links.List())
         {
-            lastApplied.Remove(link.Name);
+            appliedEndpoints.Forget(link.Name);
         }
 
         Forget(name);
@@ -97,7 +100,7 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     public void DeleteLink(string? netns, string name) => Do($"deleting link {name} in {Describe(netns)}", () =>
     {
         Netlink(netns).Links.DeleteIfExists(name);
-        lastApplied.Remove(name);
+        appliedEndpoints.Forget(name);
     });
 
     public IReadOnlyList<InterfaceAddress> ListAddresses(string? netns, string link) =>
@@ -131,15 +134,15 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
     public bool SyncWireGuard(string netns, string name, WireGuardDeviceSpec desired) => Do($"configuring {name} in {netns}", () =>
     {
         var current = wireGuard.Read(name, Handle(netns));
-        var change = WireGuardSync.Diff(current, desired, lastApplied.GetValueOrDefault(name));
-        lastApplied[name] = desired;
-        if (change.IsEmpty)
+        var change = WireGuardSync.Diff(current, desired, appliedEndpoints.Of(name));
+        if (!change.IsEmpty)
         {
-            return false;
+            wireGuard.Configure(name, Handle(netns), change);
         }
 
-        wireGuard.Configure(name, Handle(netns), change);
-        return true;
+        // Only once configured: after a failure the next sync must still see a changed endpoint as changed.
+        appliedEndpoints.Record(name, WireGuardSync.EndpointsOf(desired));
+        return !change.IsEmpty;
     });
 
     public WireGuardDevice ReadWireGuard(string netns, string name) => Do($"reading {name} in {netns}", () => wireGuard.Read(name, Handle(netns)));

@@ -12,12 +12,13 @@ namespace WgIsolate.Datapath.WireGuard;
 /// </summary>
 public static class WireGuardSync
 {
-    public static DeviceConfig Diff(WireGuardDevice current, WireGuardDeviceSpec desired, WireGuardDeviceSpec? previouslyApplied)
+    /// <param name="appliedEndpoints">The endpoints last configured on this device (<see cref="EndpointsOf"/>), or null
+    /// when unknown: then a live endpoint that differs from the desired one is set back.</param>
+    public static DeviceConfig Diff(WireGuardDevice current, WireGuardDeviceSpec desired, IReadOnlyDictionary<string, IPEndPoint?>? appliedEndpoints)
     {
         var peers = new List<PeerConfig>();
         var currentPeers = current.Peers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
         var wanted = desired.Peers.Select(p => p.PublicKey).ToHashSet(StringComparer.Ordinal);
-        var before = previouslyApplied?.Peers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
 
         foreach (var gone in current.Peers.Where(p => !wanted.Contains(p.PublicKey)))
         {
@@ -41,7 +42,7 @@ public static class WireGuardSync
 
             var desiredPsk = peer.PresharedKey ?? PeerConfig.NoPresharedKey;
             var endpointChanged = peer.Endpoint is not null && !Equals(live.Endpoint, peer.Endpoint)
-                && (before is null || !before.TryGetValue(peer.PublicKey, out var was) || !Equals(was.Endpoint, peer.Endpoint));
+                && (appliedEndpoints is null || !appliedEndpoints.TryGetValue(peer.PublicKey, out var was) || !Equals(was, peer.Endpoint));
             var allowedChanged = !live.AllowedIPs.ToHashSet().SetEquals(peer.AllowedIPs);
             var update = new PeerConfig(peer.PublicKey)
             {
@@ -65,6 +66,10 @@ public static class WireGuardSync
             Peers = peers,
         };
     }
+
+    /// <summary>The endpoints a spec configures, by peer public key: what to remember once it is applied.</summary>
+    public static IReadOnlyDictionary<string, IPEndPoint?> EndpointsOf(WireGuardDeviceSpec spec) =>
+        spec.Peers.ToDictionary(p => p.PublicKey, p => p.Endpoint, StringComparer.Ordinal);
 
     /// <summary>What the device looks like after <paramref name="config"/> is applied: used to prove the diff.</summary>
     public static WireGuardDevice Apply(WireGuardDevice device, DeviceConfig config)
