@@ -191,4 +191,32 @@ public class UpTests : HostModeTest
 
         Assert.Empty(Directory.GetFiles(psk));
     }
+
+    [PrivilegedFact]
+    public void Up_AgainAfterAPeerRoamed_LeavesItWhereWireGuardFoundIt_ButAppliesAChangedDesiredEndpoint()
+    {
+        WriteApp("receiver", 0, "sender");
+        WriteApp("sender", 1, "receiver");
+        UpOnceAndAssert();
+        var receiver = "wg-" + Name("receiver");
+        var senderKey = Ip.Run("wg", $"show wg-{Name("sender")} public-key").Trim();
+        var roamed = $"[::1]:{Port(9)}";
+        // What WireGuard itself does when the sender's packets start to come from another address.
+        Ip.Run("wg", $"set {receiver} peer {senderKey} endpoint {roamed}");
+
+        var (code, output, error) = UpOnce();
+
+        Assert.True(code == ExitCodes.Ok, $"up exited {code}: {output}{error}");
+        Assert.Contains("no changes: the host already matches the folder", output);
+        Assert.Equal(roamed, EndpointOf(receiver, senderKey));
+
+        var (moved, movedOutput, movedError) = Wgisolate("up", "--once", "--manifests", Folder, "--state", State, "--endpoint-address", "127.0.0.1");
+
+        Assert.True(moved == ExitCodes.Ok, $"up exited {moved}: {movedOutput}{movedError}");
+        Assert.Equal($"127.0.0.1:{Port(1)}", EndpointOf(receiver, senderKey));
+    }
+
+    private static string EndpointOf(string device, string peerKey) =>
+        Ip.Run("wg", $"show {device} endpoints").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t')).Single(fields => fields[0] == peerKey)[1].Trim();
 }

@@ -20,14 +20,17 @@ internal sealed class HostSession : IDisposable
     private readonly StateLock stateLock;
     private readonly LinuxDataplane dataplane;
     private readonly Converger converger;
+    private readonly AppliedEndpointsFile appliedEndpoints;
     private IngressSet? ingress;
 
-    private HostSession(HostState state, HostScope scope, StateLock stateLock, LinuxDataplane dataplane, string backendReason)
+    private HostSession(HostState state, HostScope scope, StateLock stateLock, LinuxDataplane dataplane, AppliedEndpointsFile appliedEndpoints,
+        string backendReason)
     {
         State = state;
         Scope = scope;
         this.stateLock = stateLock;
         this.dataplane = dataplane;
+        this.appliedEndpoints = appliedEndpoints;
         BackendReason = backendReason;
         converger = new Converger(dataplane, scope.OwnerPrefix);
     }
@@ -48,8 +51,9 @@ internal sealed class HostSession : IDisposable
         var stateLock = StateLock.Acquire(state.Directory);
         try
         {
-            var (dataplane, reason) = HostDataplane.Open(new HostScope(state.Directory));
-            return new HostSession(state, new HostScope(state.Directory), stateLock, dataplane, reason);
+            var appliedEndpoints = new AppliedEndpointsFile(state.Directory);
+            var (dataplane, reason) = HostDataplane.Open(new HostScope(state.Directory), appliedEndpoints);
+            return new HostSession(state, new HostScope(state.Directory), stateLock, dataplane, appliedEndpoints, reason);
         }
         catch
         {
@@ -76,6 +80,7 @@ internal sealed class HostSession : IDisposable
         State.SaveAllocations(allocator.State);
         State.RecordLastUp(manifests, endpoint);
         var report = converger.Converge(plan.Apps.Select(a => a.Network).ToList());
+        appliedEndpoints.Save();
         if (report.HostError is null)
         {
             foreach (var key in removed)
@@ -102,6 +107,7 @@ internal sealed class HostSession : IDisposable
         var report = appNames.Count == 0
             ? converger.Converge([])
             : converger.Remove(keys.Select(Scope.Owner).ToHashSet(StringComparer.Ordinal));
+        appliedEndpoints.Save();
         if (report.Succeeded)
         {
             foreach (var key in keys)
