@@ -111,6 +111,7 @@ public static class OperatorScaleRun
             t0, timeout, () => $"{pod} gone from every node");
         await QuietAsync(requests);
         var deleteWrites = OperatorWrites(requests.Entries);
+        var deleteNodeWrites = NodeWriteSpan(requests.Entries, t0);
 
         var node = topology.NodeOf(app, 0) is var old && old == ScaleTopology.Node(0) ? ScaleTopology.Node(1) : ScaleTopology.Node(0);
         var peerInstances = topology.PeersOf(app).Sum(_ => topology.Settings.PodsPerApp);
@@ -123,13 +124,26 @@ public static class OperatorScaleRun
             t0, timeout, () => $"{pod} a peer of all {peerInstances} peer instances");
         await QuietAsync(requests);
         var createWrites = OperatorWrites(requests.Entries);
+        var createNodeWrites = NodeWriteSpan(requests.Entries.Where(r => r.Arrived > t0 + keyed), t0);
 
-        Console.WriteLine($"pod change {pod}: delete reached all {touched} nodes touched in {gone.TotalMilliseconds:F0} ms with {createWritesText(deleteWrites)}; " +
+        Console.WriteLine($"pod change {pod}: delete reached all {touched} nodes touched in {gone.TotalMilliseconds:F0} ms with {createWritesText(deleteWrites)}" +
+            $" (node writes {deleteNodeWrites}); " +
             $"recreated on {node}: own node {own.TotalMilliseconds:F0} ms, key published {keyed.TotalMilliseconds:F0} ms, " +
-            $"peers' nodes {peered.TotalMilliseconds:F0} ms ({(peered - keyed).TotalMilliseconds:F0} ms after the key) with {createWritesText(createWrites)}");
+            $"peers' nodes {peered.TotalMilliseconds:F0} ms ({(peered - keyed).TotalMilliseconds:F0} ms after the key) with {createWritesText(createWrites)}" +
+            $" (node writes after the key {createNodeWrites})");
 
         static string createWritesText(IReadOnlyDictionary<string, int> writes) =>
             $"{writes.Values.Sum()} operator writes ({string.Join(", ", writes.OrderBy(w => w.Key).Select(w => $"{w.Value} {w.Key}"))})";
+    }
+
+    /// <summary>When the operator's node spec writes of a change arrived and were answered, from the change: where
+    /// propagation time goes (before the first write: the app reconcile and planning; after: the writes).</summary>
+    private static string NodeWriteSpan(IEnumerable<ApiRequest> requests, DateTime t0)
+    {
+        var writes = requests.Where(r => r.Resource == "isolatednodes" && r.Verb is "patch" or "create").ToList();
+        return writes.Count == 0 ? "none"
+            : $"first arrived at {(writes.Min(w => w.Arrived) - t0).TotalMilliseconds:F0} ms, last answered at {(writes.Max(w => w.Answered) - t0).TotalMilliseconds:F0} ms, " +
+              $"{writes.Average(w => w.Duration.TotalMilliseconds):F0} ms each in the double";
     }
 
     // The driver writes pods and the simulated agents write IsolatedNode status; everything else is the operator's.

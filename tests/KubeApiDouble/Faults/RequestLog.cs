@@ -7,7 +7,13 @@ namespace WgIsolate.KubeApiDouble.Faults;
 /// <param name="Token">The bearer token the client presented (unchecked), so a test can tell its clients apart.</param>
 /// <param name="Duration">From the request's arrival to its answer written (a watch: until it was opened).</param>
 public sealed record ApiRequest(string Verb, string Resource, string? Namespace, string? Name, int StatusCode, string? Token = null,
-    TimeSpan Duration = default);
+    TimeSpan Duration = default)
+{
+    /// <summary>When the double logged it, having answered (UTC); stamped by the log.</summary>
+    public DateTime Answered { get; init; }
+
+    public DateTime Arrived => Answered - Duration;
+}
 
 /// <summary>Every resource request the double served, so a test or benchmark can count API calls per change.</summary>
 public sealed class RequestLog
@@ -28,5 +34,5 @@ public sealed class RequestLog
 
     public void Clear() => _entries.Clear();
 
-    internal void Add(ApiRequest request) => _entries.Enqueue(request);
+    internal void Add(ApiRequest request) => _entries.Enqueue(request with { Answered = DateTime.UtcNow });
 }
