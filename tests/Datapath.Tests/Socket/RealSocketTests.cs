@@ -15,6 +15,19 @@ public class RealSocketTests
     }
 
     [Fact]
+    public void Receive_NothingComes_FailsAfterTheTimeoutInsteadOfHanging()
+    {
+        using var transport = SocketTransport.Open(NetlinkProtocol.Route, receiveTimeout: TimeSpan.FromMilliseconds(200));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<WgIsolate.Datapath.Interop.ErrnoException>(() => transport.Receive());
+
+        Assert.Equal(WgIsolate.Datapath.Interop.Errno.EAGAIN, error.Errno);
+        Assert.Contains("no answer from the kernel within 0.2 s", error.Message);
+        Assert.InRange(waited.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void LinkDumpAndLookup_FindLoopbackAsIndexOne()
     {
         using var rt = RouteNetlink.Open();

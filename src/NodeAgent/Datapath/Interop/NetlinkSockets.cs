@@ -15,6 +15,7 @@ internal static unsafe class NetlinkSockets
     private const int SOL_SOCKET = 1;
     private const int SO_SNDBUF = 7;
     private const int SO_RCVBUF = 8;
+    private const int SO_RCVTIMEO = 20;
     private const int MSG_PEEK = 2;
     private const int MSG_TRUNC = 0x20;
 
@@ -34,6 +35,16 @@ internal static unsafe class NetlinkSockets
         SetOption(socket, SOL_SOCKET, SO_SNDBUF, send, "SO_SNDBUF");
         SetOption(socket, SOL_SOCKET, SO_RCVBUF, receive, "SO_RCVBUF");
     }
+
+    /// <summary>After this long without a datagram, a receive fails with EAGAIN instead of waiting for ever.</summary>
+    public static void SetReceiveTimeout(FileDescriptorHandle socket, TimeSpan timeout)
+    {
+        var value = new Timeval((long)timeout.TotalSeconds, timeout.Microseconds + timeout.Milliseconds * 1000L);
+        Errno.Check(LibC.setsockopt(socket.Fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof(Timeval)), "setsockopt(SO_RCVTIMEO)");
+    }
+
+    // struct timeval on 64-bit Linux.
+    private readonly record struct Timeval(long Seconds, long Microseconds);
 
     public static uint BindAndGetPortId(FileDescriptorHandle socket)
     {
