@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Json.Schema;
 using WgIsolate.Core.Api;
+using WgIsolate.KubeApiDouble.Schema;
 
 namespace WgIsolate.Core.Tests.Crds;
 
@@ -58,7 +59,7 @@ public class CrdSchemaTests
     {
         var schema = JsonSchemaOf("isolatedapps.yaml");
         var documents = Directory.EnumerateFiles(RepoPaths.Examples, "*.yaml", SearchOption.AllDirectories)
-            .SelectMany(f => YamlJson.Documents(File.ReadAllText(f)).Select(d => (File: f, Document: d)))
+            .SelectMany(f => YamlToJson.ReadDocuments(File.ReadAllText(f)).Select(d => (File: f, Document: d)))
             .ToList();
         Assert.True(documents.Count >= 7, $"found only {documents.Count} example documents");
 
@@ -76,7 +77,7 @@ public class CrdSchemaTests
     [InlineData("egress: {veth: maybe}")]
     public void Schema_RejectsWhatTheApiServerWould(string specLine)
     {
-        var document = YamlJson.Documents($"apiVersion: wgisolate.io/v1alpha1\nkind: IsolatedApp\nmetadata: {{name: a}}\nspec:\n  {specLine}\n").Single();
+        var document = YamlToJson.ReadDocuments($"apiVersion: wgisolate.io/v1alpha1\nkind: IsolatedApp\nmetadata: {{name: a}}\nspec:\n  {specLine}\n").Single();
 
         var result = JsonSchemaOf("isolatedapps.yaml").Evaluate(JsonSerializer.SerializeToElement(document));
 
@@ -84,7 +85,7 @@ public class CrdSchemaTests
     }
 
     private static JsonObject Schema(string file) =>
-        YamlJson.Documents(File.ReadAllText(Path.Combine(RepoPaths.Crds, file))).Single()!["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
+        YamlToJson.ReadDocuments(File.ReadAllText(Path.Combine(RepoPaths.Crds, file))).Single()!["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
 
     /// <summary>The structural schema as plain JSON Schema: Kubernetes' own extensions dropped (CEL is not evaluated here).</summary>
     private static JsonSchema JsonSchemaOf(string file)
