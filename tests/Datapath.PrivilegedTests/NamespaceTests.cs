@@ -71,6 +71,32 @@ public class NamespaceTests : KernelTest
     }
 
     [PrivilegedFact]
+    public void HalfMadeEntry_IsNotListed_AndCreateReplacesItWithANamespace()
+    {
+        // What a crash between creating the file and bind-mounting the namespace on it leaves behind.
+        var name = UniqueName("half");
+        var path = NamedNetworkNamespaces.PathOf(name);
+        File.WriteAllBytes(path, []);
+        try
+        {
+            Assert.DoesNotContain(name, NamedNetworkNamespaces.List());
+
+            NamedNetworkNamespaces.Create(name);
+
+            Assert.Contains(name, NamedNetworkNamespaces.List());
+            using var netns = NamedNetworkNamespaces.Open(name);
+            using var rt = RouteNetlink.OpenIn(netns);
+            Assert.Equal("lo", Assert.Single(rt.Links.List()).Name);
+        }
+        finally
+        {
+            NamedNetworkNamespaces.Delete(name);
+        }
+
+        Assert.False(File.Exists(path));
+    }
+
+    [PrivilegedFact]
     public void Delete_MissingName_ReturnsFalse() => Assert.False(NamedNetworkNamespaces.Delete(UniqueName("gone")));
 
     [PrivilegedFact]

@@ -20,13 +20,26 @@ public static class NamedNetworkNamespaces
         return $"{RunDirectory}/{name}";
     }
 
-    /// <summary>Creates a new, empty namespace NAME. Throws ErrnoException EEXIST if the name is taken.</summary>
+    /// <summary>Creates a new, empty namespace NAME. Throws ErrnoException EEXIST if the name is taken. An entry
+    /// without a namespace on it (a creation cut off between the file and its bind mount) does not take it: it is
+    /// replaced.</summary>
     public static void Create(string name)
     {
         var path = PathOf(name);
-        PrepareRunDirectory();
+        using var runDirectoryLock = PrepareRunDirectory();
 
-        FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
+        try
+        {
+            FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.EEXIST && IsHalfMade(path))
+        {
+            // Holding the /run/netns lock that `ip netns add` takes too, and this process creates under it: an
+            // entry without a namespace now is what a crash between file and mount left behind.
+            FileCalls.Unlink(path);
+            FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
+        }
+
         try
         {
             // Bind the *thread's* namespace: /proc/self would be the leader thread's, i.e. the host's.
@@ -54,10 +67,26 @@ public static class NamedNetworkNamespaces
 
     public static bool Exists(string name) => File.Exists(PathOf(name));
 
+    /// <summary>The named namespaces. Entries without a namespace on them are left out: they are a creation cut off
+    /// before its bind mount (a crash), or one another process is making right now; neither can be entered.</summary>
     public static IReadOnlyList<string> List() =>
         Directory.Exists(RunDirectory)
-            ? Directory.GetFiles(RunDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(RunDirectory).Where(path => !IsHalfMade(path)).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
+
+    /// <summary>The entry exists but no network namespace is mounted on it. Gone meanwhile counts as not half-made.</summary>
+    private static bool IsHalfMade(string path)
+    {
+        try
+        {
+            using var entry = FileCalls.Open(path, ORdOnly);
+            return !LibcNamespaceType.IsNetworkNamespace(entry);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.ENOENT)
+        {
+            return false;
+        }
+    }
 
     public static NetnsHandle Open(string name)
     {
@@ -68,13 +97,27 @@ public static class NamedNetworkNamespaces
     /// <summary>The calling thread's namespace (normally the host's).</summary>
     public static NetnsHandle OpenCurrent() => NetnsThread.OpenCurrentThreadNamespace();
 
-    /// <summary>mkdir, lock against concurrent `ip netns`, and make /run/netns a shared mount point.</summary>
-    private static void PrepareRunDirectory()
+    /// <summary>mkdir, lock against concurrent `ip netns`, and make /run/netns a shared mount point. The lock is held
+    /// until the returned handle is disposed.</summary>
+    private static FileDescriptorHandle PrepareRunDirectory()
     {
         FileCalls.EnsureDirectory(RunDirectory, 0b111_101_101);
-        using var directory = FileCalls.Open(RunDirectory, ORdOnly | ODirectory);
-        FileCalls.LockExclusive(directory, RunDirectory);
+        var directory = FileCalls.Open(RunDirectory, ORdOnly | ODirectory);
+        try
+        {
+            FileCalls.LockExclusive(directory, RunDirectory);
+            MakeShared();
+            return directory;
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
 
+    private static void MakeShared()
+    {
         var errno = NamespaceCalls.TryMount("", RunDirectory, "none", NamespaceCalls.MS_SHARED | NamespaceCalls.MS_REC);
         if (errno == Errno.EINVAL)
         {
