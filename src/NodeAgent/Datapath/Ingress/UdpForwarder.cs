@@ -14,15 +14,27 @@ internal sealed class UdpForwarder(IngressRule rule, IngressOptions options) : I
 {
     private const int MaxDatagram = 65535;
     private readonly ConcurrentDictionary<IPEndPoint, UdpFlow> flows = new();
+    private Task receiving = Task.CompletedTask;
 
     private protected override void Run()
     {
-        _ = ReceiveLoopAsync();
+        receiving = ReceiveLoopAsync();
         _ = SweepLoopAsync();
     }
 
     private protected override void Stopped()
     {
+        // A datagram received just before the stop may still be opening its flow: let the loop finish first (it
+        // ends as soon as it sees the stop), so that no flow appears after the ones closed here.
+        try
+        {
+            receiving.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // A loop that failed has stopped too.
+        }
+
         foreach (var flow in flows.Values)
         {
             Close(flow);
