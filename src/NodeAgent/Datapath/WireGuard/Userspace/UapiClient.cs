@@ -18,6 +18,9 @@ public sealed class UapiClient(string socketDirectory = UapiClient.DefaultDirect
 
     public bool Exists(string device) => File.Exists(SocketPath(device));
 
+    /// <summary>A wireguard-go accepts connections on the device's socket (it may not have finished starting).</summary>
+    public bool IsListening(string device) => Exists(device) && !IsStale(device);
+
     /// <summary>A socket file nobody listens on any more (ECONNREFUSED): its wireguard-go died.</summary>
     public bool IsStale(string device)
     {

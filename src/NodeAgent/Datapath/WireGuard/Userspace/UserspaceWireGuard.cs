@@ -20,7 +20,7 @@ public sealed class UserspaceWireGuard(UapiClient uapi, WireGuardGo launcher) : 
     public void CreateLink(string device, NetnsHandle hostNamespace)
     {
         using var host = RouteNetlink.OpenIn(hostNamespace);
-        var answering = uapi.Exists(device) && !uapi.IsStale(device);
+        var answering = uapi.IsListening(device);
         if (answering && host.Links.Find(device) is not null)
         {
             return;

@@ -127,7 +127,7 @@ public sealed class WireGuardGo(UapiClient uapi, string executable = "wireguard-
     public void AwaitExit(string device)
     {
         var deadline = Stopwatch.StartNew();
-        while (uapi.Exists(device) && !uapi.IsStale(device))
+        while (uapi.IsListening(device))
         {
             if (deadline.Elapsed > StartTimeout)
             {
