@@ -61,9 +61,8 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
             }, cancellationToken);
         }
 
-        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), state.Apps[key].Index);
-        return new EnsuredApp(ToApp(state, state.Apps[key]), state.Apps[key].Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)),
-            newlyAllocated);
+        var allocated = Published(state, state.Apps[key]);
+        return new EnsuredApp(allocated.App, allocated.Instances, newlyAllocated);
     }
 
     public async Task ReleaseAppAsync(AppReference app, CancellationToken cancellationToken)
@@ -75,10 +74,7 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
     public async Task<AllocatedApp?> FindAsync(AppReference app, CancellationToken cancellationToken)
     {
         var state = await LoadAsync(cancellationToken);
-        if (!state.Apps.TryGetValue(Allocator.Key(app.Namespace, app.Name), out var allocated)) return null;
-        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), allocated.Index);
-        return new AllocatedApp(new AppAllocation(allocated.Index, subnet.ToString()),
-            allocated.Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)));
+        return state.Apps.TryGetValue(Allocator.Key(app.Namespace, app.Name), out var allocated) ? Published(state, allocated) : null;
     }
 
     private static bool Matches(CoreAppAllocation app, IReadOnlyCollection<InstancePlacement> instances, int? fixedPort) =>
@@ -207,8 +203,12 @@ public sealed class ConfigMapAllocations(IConfigMapStore store, string? configur
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private static AppAllocation ToApp(AllocationState state, CoreAppAllocation app) =>
-        new(app.Index, UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), app.Index).ToString());
+    /// <summary>An app's stored allocation as the controllers see it: its /64, and each instance's address in it.</summary>
+    private static AllocatedApp Published(AllocationState state, CoreAppAllocation app)
+    {
+        var subnet = UlaSubnets.Subnet(IPNetwork.Parse(state.ClusterPrefix), app.Index);
+        return new AllocatedApp(new AppAllocation(app.Index, subnet.ToString()), app.Instances.ToDictionary(i => i.Key, i => ToInstance(subnet, i.Value)));
+    }
 
     private static InstanceAllocation ToInstance(IPNetwork subnet, CoreInstanceAllocation instance) =>
         new($"{UlaSubnets.Address(subnet, instance.AddressIndex)}/{subnet.PrefixLength}", instance.Port);
