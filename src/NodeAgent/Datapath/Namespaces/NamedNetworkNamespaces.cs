@@ -27,18 +27,14 @@ public static class NamedNetworkNamespaces
     {
         var path = PathOf(name);
         using var runDirectoryLock = PrepareRunDirectory();
-
-        try
-        {
-            FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
-        }
-        catch (ErrnoException e) when (e.Errno == Errno.EEXIST && IsHalfMade(path))
+        if (IsHalfMade(path))
         {
             // Holding the /run/netns lock that `ip netns add` takes too, and this process creates under it: an
             // entry without a namespace now is what a crash between file and mount left behind.
             FileCalls.Unlink(path);
-            FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
         }
+
+        FileCalls.Open(path, ORdOnly | OCreat | OExcl).Dispose();
 
         try
         {
