@@ -31,6 +31,8 @@ internal sealed class FakeDataplane : IDataplane
 
     public IReadOnlyList<string> ListNamespaces() => namespaces.Keys.Where(k => k != Host).Order(StringComparer.Ordinal).ToList();
 
+    public bool NamespaceExists(string name) => name != Host && namespaces.ContainsKey(name);
+
     public void CreateNamespace(string name)
     {
         Mutate($"netns add {name}");

@@ -76,7 +76,7 @@ public sealed class Converger(IDataplane dataplane, string ownerScope = "")
     /// <summary>True when the namespace was created just now, and so holds nothing but a down lo.</summary>
     private bool EnsureNamespace(AppNetwork app, ChangeLog changes)
     {
-        var fresh = !dataplane.ListNamespaces().Contains(app.Netns);
+        var fresh = !dataplane.NamespaceExists(app.Netns);
         if (fresh)
         {
             dataplane.CreateNamespace(app.Netns);

@@ -15,6 +15,8 @@ public interface IDataplane
     string WireGuardBackend { get; }
 
     IReadOnlyList<string> ListNamespaces();
+    /// <summary>Whether one named namespace exists: what a pass asks per app, without listing them all.</summary>
+    bool NamespaceExists(string name);
     void CreateNamespace(string name);
     void DeleteNamespace(string name);
     /// <summary>Keys are paths below /proc/sys, e.g. "net/ipv4/ip_forward", read in the given namespace.</summary>

@@ -15,7 +15,7 @@ public static class IsolationCheck
     /// <returns>Every deviation found, in words; empty when the app is isolated.</returns>
     public static IReadOnlyList<string> Deviations(IDataplane dataplane, AppNetwork app, Func<string, IReadOnlyList<int>> udpPortsInNamespace)
     {
-        if (!dataplane.ListNamespaces().Contains(app.Netns))
+        if (!dataplane.NamespaceExists(app.Netns))
         {
             return [$"namespace {app.Netns} does not exist"];
         }

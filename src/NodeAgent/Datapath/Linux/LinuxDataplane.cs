@@ -56,6 +56,18 @@ public sealed class LinuxDataplane : IDataplane, IDisposable
         return present;
     });
 
+    /// <summary>Lets go of a handle kept for a namespace that is gone, as <see cref="ListNamespaces"/> does.</summary>
+    public bool NamespaceExists(string name) => Do($"looking for namespace {name}", () =>
+    {
+        var exists = NamedNetworkNamespaces.IsNamespace(name);
+        if (!exists)
+        {
+            Forget(name);
+        }
+
+        return exists;
+    });
+
     public void CreateNamespace(string name) => Do($"creating namespace {name}", () =>
     {
         Forget(name);

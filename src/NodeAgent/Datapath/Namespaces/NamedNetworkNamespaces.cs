@@ -27,7 +27,7 @@ public static class NamedNetworkNamespaces
     {
         var path = PathOf(name);
         using var runDirectoryLock = PrepareRunDirectory();
-        if (IsHalfMade(path))
+        if (HoldsNamespace(path) == false)
         {
             // Holding the /run/netns lock that `ip netns add` takes too, and this process creates under it: an
             // entry without a namespace now is what a crash between file and mount left behind.
@@ -67,20 +67,23 @@ public static class NamedNetworkNamespaces
     /// before its bind mount (a crash), or one another process is making right now; neither can be entered.</summary>
     public static IReadOnlyList<string> List() =>
         Directory.Exists(RunDirectory)
-            ? Directory.GetFiles(RunDirectory).Where(path => !IsHalfMade(path)).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(RunDirectory).Where(path => HoldsNamespace(path) == true).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
 
-    /// <summary>The entry exists but no network namespace is mounted on it. Gone meanwhile counts as not half-made.</summary>
-    private static bool IsHalfMade(string path)
+    /// <summary>NAME can be entered: its entry exists and a network namespace is mounted on it.</summary>
+    public static bool IsNamespace(string name) => HoldsNamespace(PathOf(name)) == true;
+
+    /// <summary>Whether a network namespace is mounted on the entry; null when there is no entry (or it went meanwhile).</summary>
+    private static bool? HoldsNamespace(string path)
     {
         try
         {
             using var entry = FileCalls.Open(path, ORdOnly);
-            return !LibcNamespaceType.IsNetworkNamespace(entry);
+            return LibcNamespaceType.IsNetworkNamespace(entry);
         }
         catch (ErrnoException e) when (e.Errno == Errno.ENOENT)
         {
-            return false;
+            return null;
         }
     }
 
