@@ -14,7 +14,8 @@ namespace WgIsolate.Operator.Controllers;
 /// whole on the first run and on every resync, and otherwise changed one app or node address at a time, so a pod
 /// change costs what it touches, not what the cluster holds. Only nodes whose spec changed are written, compared by
 /// digest with the cached spec (or with what this reconciler wrote and the cache has not seen yet, which also tells
-/// the event routing our own spec writes from anyone else's, so that those are written over). Preshared keys
+/// the event routing our own spec writes from anyone else's, so that those are written over); a write sends only
+/// its changes against the spec last written there (<see cref="NodeSpecBasis"/>). Preshared keys
 /// are stored before any spec refers to them and removed only after no spec does. Allocations come from
 /// <see cref="IAllocations"/>, which hands out only persisted ones.
 /// </summary>
@@ -39,6 +40,11 @@ public sealed class MeshReconciler(
 
     private readonly Dictionary<AppReference, MeshApp> _apps = [];
     private readonly HashSet<string> _unwritten = new(StringComparer.Ordinal);
+
+    // Per node, the spec this reconciler last wrote or found there and the version it is at: the basis the next
+    // write sends its changes against. The cache cannot serve, as it keeps specs without their peers; these share
+    // their interfaces with the planner, so keeping them costs the replaced interfaces only.
+    private readonly ConcurrentDictionary<string, WrittenSpec> _written = new(StringComparer.Ordinal);
     private bool _built;
     private string _clusterPrefix = "";
     private IReadOnlySet<string>? _storedKeys;
@@ -182,10 +188,12 @@ public sealed class MeshReconciler(
                 async (p, token) =>
                 {
                     var digest = NodeSpecDigest.Of(p.Spec);
-                    if (p.Cached is not null && NodeSpecDigest.Of(p.Cached) == digest)
+                    var cachedDigest = p.Cached is null ? null : NodeSpecDigest.Of(p.Cached);
+                    if (cachedDigest == digest)
                     {
                         // Already there. A write of ours still in flight would then be a change to undo when it comes back.
                         ownWrites.Forget(p.Node);
+                        _written[p.Node] = new WrittenSpec(p.Spec, digest, p.Cached!.Metadata.ResourceVersion);
                     }
                     else if (!(p.Cached is not null && ownWrites.LastSent(p.Node, digest)))
                     {
@@ -193,12 +201,14 @@ public sealed class MeshReconciler(
                         ownWrites.Sent(p.Node, digest);
                         try
                         {
-                            await nodes.SetSpecAsync(p.Node, p.Spec, exists: p.Cached is not null, token);
+                            var version = await nodes.SetSpecAsync(p.Node, p.Spec, Basis(p.Node, p.Cached, cachedDigest), exists: p.Cached is not null, token);
+                            _written[p.Node] = new WrittenSpec(p.Spec, digest, version);
                         }
                         catch
                         {
                             // Landed or not, the retry compares with the cache alone.
                             ownWrites.Forget(p.Node);
+                            _written.TryRemove(p.Node, out _);
                             throw;
                         }
 
@@ -215,6 +225,14 @@ public sealed class MeshReconciler(
 
         return written;
     }
+
+    /// <summary>What the node holds as far as this reconciler knows: the spec it last wrote there, at the version
+    /// that write produced, or at the cached version once the cache shows that spec (status writes since then have
+    /// moved the version on). The store's precondition catches anything newer.</summary>
+    private NodeSpecBasis? Basis(string node, V1Alpha1IsolatedNode? cached, string? cachedDigest) =>
+        _written.TryGetValue(node, out var last)
+            ? new NodeSpecBasis(last.Spec, cached is not null && cachedDigest == last.Digest ? cached.Metadata.ResourceVersion : last.ResourceVersion)
+            : null;
 
     private HashSet<string> PresharedKeyEntries()
     {
@@ -243,6 +261,8 @@ public sealed class MeshReconciler(
     private NodeInterfaceStatus? Realised(AppReference app, string instance, string nodeName) =>
         cache.IsolatedNodes.Cache.Get(new ResourceKey(null, nodeName))?.Status?.Interfaces
             .FirstOrDefault(i => i.App == app && i.Instance == instance);
+
+    private sealed record WrittenSpec(IsolatedNodeSpec Spec, string Digest, string ResourceVersion);
 
     private Dictionary<string, int> CountByState()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 using WgIsolate.Core.Api;
@@ -5,47 +6,80 @@ using WgIsolate.Core.Api;
 namespace WgIsolate.Operator.Kube;
 
 /// <summary>
-/// Writes IsolatedNode.spec with a JSON merge patch of the whole spec: the spec is the operator's alone and replaced
-/// whole (its interfaces list is replaced by a merge patch, never merged), so the patch depends on nothing it could
-/// have read and needs no resourceVersion; it cannot lose an agent's status, which lives in the status
-/// subresource. At 10,000 peer entries a spec is megabytes: no GET before the write.
+/// Writes IsolatedNode.spec without reading it first. With a basis, a JSON patch of what changed
+/// (<see cref="NodeSpecPatch"/>) whose first operation sets metadata.resourceVersion to the basis's: the API server
+/// answers 409 when the object moved on since (an agent's status write, another writer), and the spec is then
+/// written whole. Without one, a JSON merge patch of the whole spec: the spec is the operator's alone and its
+/// interfaces list is replaced by a merge patch, never merged, so that patch needs no resourceVersion. Neither
+/// can lose an agent's status, which lives in the status subresource. Responses are read for their metadata only:
+/// at 10,000 peer entries a spec is megabytes.
 /// </summary>
 public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeStore
 {
     private const string Plural = V1Alpha1IsolatedNode.KubePluralName;
 
-    public async Task SetSpecAsync(string nodeName, IsolatedNodeSpec spec, bool exists, CancellationToken cancellationToken)
+    public async Task<string> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
     {
-        if (!exists && await TryCreateAsync(nodeName, spec, cancellationToken)) return;
+        if (exists && basis is not null && NodeSpecPatch.Between(basis.Spec, spec) is { Count: > 0 } changes
+            && await TryPatchChangesAsync(nodeName, basis.ResourceVersion, changes, cancellationToken) is { } patched)
+        {
+            return patched;
+        }
+
+        if (!exists && await TryCreateAsync(nodeName, spec, cancellationToken) is { } created) return created;
         try
         {
-            await client.CustomObjects.PatchClusterCustomObjectAsync<V1Alpha1IsolatedNode>(
-                new V1Patch(new Dictionary<string, object> { ["spec"] = spec }, V1Patch.PatchType.MergePatch),
-                ApiGroup.Group, ApiGroup.Version, Plural, nodeName, cancellationToken: cancellationToken);
+            return await PatchAsync(nodeName, new V1Patch(new Dictionary<string, object> { ["spec"] = spec }, V1Patch.PatchType.MergePatch), cancellationToken);
         }
         catch (Exception e) when (KubeErrors.IsNotFound(e))
         {
             // Deleted since the cache saw it: create it again.
-            if (!await TryCreateAsync(nodeName, spec, cancellationToken))
-            {
-                throw new InvalidOperationException($"IsolatedNode {nodeName} was deleted and created again while its spec was written; retrying");
-            }
+            return await TryCreateAsync(nodeName, spec, cancellationToken)
+                ?? throw new InvalidOperationException($"IsolatedNode {nodeName} was deleted and created again while its spec was written; retrying");
         }
     }
 
-    /// <returns>False when it exists already.</returns>
-    private async Task<bool> TryCreateAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
+    /// <returns>Null when the object is no longer at <paramref name="resourceVersion"/> (or is gone).</returns>
+    private async Task<string?> TryPatchChangesAsync(string nodeName, string resourceVersion, IReadOnlyList<JsonPatchOperation> changes,
+        CancellationToken cancellationToken)
+    {
+        List<JsonPatchOperation> operations = [JsonPatchOperation.Replace("/metadata/resourceVersion", resourceVersion), .. changes];
+        try
+        {
+            return await PatchAsync(nodeName, new V1Patch(operations, V1Patch.PatchType.JsonPatch), cancellationToken);
+        }
+        catch (Exception e) when (KubeErrors.IsConflict(e) || KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> PatchAsync(string nodeName, V1Patch patch, CancellationToken cancellationToken)
+    {
+        var written = await client.CustomObjects.PatchClusterCustomObjectAsync<MetadataOnly>(
+            patch, ApiGroup.Group, ApiGroup.Version, Plural, nodeName, cancellationToken: cancellationToken);
+        return written.Metadata.ResourceVersion;
+    }
+
+    /// <returns>Null when it exists already.</returns>
+    private async Task<string?> TryCreateAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
     {
         try
         {
             var created = new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = nodeName }, Spec = spec };
-            await client.CustomObjects.CreateClusterCustomObjectAsync<V1Alpha1IsolatedNode>(
+            var written = await client.CustomObjects.CreateClusterCustomObjectAsync<MetadataOnly>(
                 created, ApiGroup.Group, ApiGroup.Version, Plural, cancellationToken: cancellationToken);
-            return true;
+            return written.Metadata.ResourceVersion;
         }
         catch (Exception e) when (KubeErrors.IsConflict(e))
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>What is read of a written object: the rest (a megabyte spec, the agent's status) is skipped unparsed.</summary>
+    private sealed class MetadataOnly
+    {
+        [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
     }
 }

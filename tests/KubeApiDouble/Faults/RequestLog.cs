@@ -13,6 +13,12 @@ public sealed record ApiRequest(string Verb, string Resource, string? Namespace,
     public DateTime Answered { get; init; }
 
     public DateTime Arrived => Answered - Duration;
+
+    /// <summary>The request body's media type, e.g. application/json-patch+json for a JSON patch.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>The request body's length (Content-Length; 0 without a body).</summary>
+    public long RequestBytes { get; init; }
 }
 
 /// <summary>Every resource request the double served, so a test or benchmark can count API calls per change.</summary>

@@ -75,7 +75,11 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         {
             if (verb != "watch")
             {
-                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token, System.Diagnostics.Stopwatch.GetElapsedTime(arrived)));
+                log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token, System.Diagnostics.Stopwatch.GetElapsedTime(arrived))
+                {
+                    ContentType = context.Request.ContentType,
+                    RequestBytes = context.Request.ContentLength ?? 0,
+                });
             }
             holder?.Answered();
         }

@@ -145,10 +145,15 @@ internal sealed class FakeNodeStore(List<string>? log = null) : IIsolatedNodeSto
 {
     public List<(string Node, IsolatedNodeSpec Spec)> Writes { get; } = [];
 
+    /// <summary>The basis each write was given, in the order of <see cref="Writes"/>.</summary>
+    public List<NodeSpecBasis?> Bases { get; } = [];
+
+    private int _versions;
+
     /// <summary>The next write to this node fails, as a 500 from the API server would.</summary>
     public string? FailNextWriteTo { get; set; }
 
-    public Task SetSpecAsync(string nodeName, IsolatedNodeSpec spec, bool exists, CancellationToken cancellationToken)
+    public Task<string> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
     {
         lock (Writes)
         {
@@ -159,10 +164,10 @@ internal sealed class FakeNodeStore(List<string>? log = null) : IIsolatedNodeSto
             }
 
             Writes.Add((nodeName, spec));
+            Bases.Add(basis);
             log?.Add($"spec {nodeName}");
+            return Task.FromResult($"{++_versions}");
         }
-
-        return Task.CompletedTask;
     }
 }
 

@@ -49,6 +49,7 @@ public sealed class MeshReconcilerTests : IDisposable
     private async Task<List<string>> Reconcile()
     {
         _nodes.Writes.Clear();
+        _nodes.Bases.Clear();
         await _reconciler.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
         return [.. _nodes.Writes.Select(w => w.Node).Order()];
     }
@@ -97,6 +98,42 @@ public sealed class MeshReconcilerTests : IDisposable
         _requests.App(Ref("sender"));
         Assert.Equal(["node-1", "node-2"], await Reconcile());
         Assert.Equal(["sender-a", "sender-b"], Written("node-1", "receiver-a").Peers.Select(p => p.Instance));
+    }
+
+    [Fact]
+    public async Task NextWriteToANode_IsSentAgainstTheSpecLastWrittenThere_AtTheNewestVersionKnown()
+    {
+        await Allocate(App("receiver", "sender"), ("receiver-a", "node-1"));
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"));
+        await Reconcile();
+        var first = _nodes.Writes.FindIndex(w => w.Node == "node-1");
+        Assert.Null(_nodes.Bases[first]);
+        var firstSpec = _nodes.Writes[first].Spec;
+
+        // The cache has not seen that write yet: the basis is at the version the write answered with.
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"), ("sender-b", "node-2"));
+        Keys("node-2", ("sender", "sender-a"), ("sender", "sender-b"));
+        _requests.App(Ref("sender"));
+        await Reconcile();
+        var second = _nodes.Writes.FindIndex(w => w.Node == "node-1");
+        Assert.Same(firstSpec, _nodes.Bases[second]!.Spec);
+        Assert.Equal($"{first + 1}", _nodes.Bases[second]!.ResourceVersion);
+
+        // The cache shows that spec at a later version (an agent wrote status since): the basis is at that version.
+        var secondSpec = _nodes.Writes[second].Spec;
+        _cache.IsolatedNodes.Cache.Upsert(NodeSpecDigest.Trim(new V1Alpha1IsolatedNode
+        {
+            Metadata = new V1ObjectMeta { Name = "node-1", ResourceVersion = "77" },
+            Spec = secondSpec,
+        }));
+        await Allocate(App("sender", "receiver"), ("sender-a", "node-2"), ("sender-b", "node-2"), ("sender-c", "node-3"));
+        Keys("node-3", ("sender", "sender-c"));
+        _requests.App(Ref("sender"));
+        await Reconcile();
+        var third = _nodes.Writes.FindIndex(w => w.Node == "node-1");
+        Assert.Same(secondSpec, _nodes.Bases[third]!.Spec);
+        Assert.Equal("77", _nodes.Bases[third]!.ResourceVersion);
+        Assert.Equal(["sender-a", "sender-b", "sender-c"], Written("node-1", "receiver-a").Peers.Select(p => p.Instance));
     }
 
     [Fact]

@@ -34,14 +34,14 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     {
         var store = new KubeIsolatedNodeStore(_client!);
 
-        await store.SetSpecAsync("node-1", Spec(51820), exists: false, CancellationToken.None);
+        await store.SetSpecAsync("node-1", Spec(51820), basis: null, exists: false, CancellationToken.None);
         var reported = await ReadAsync();
         reported.Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = reported.Spec.Interfaces[0].App, Instance = "receiver-0", PublicKey = "K=" }] };
         await _client!.CustomObjects.ReplaceClusterCustomObjectStatusAsync<V1Alpha1IsolatedNode>(reported, ApiGroup.Group, ApiGroup.Version,
             V1Alpha1IsolatedNode.KubePluralName, "node-1");
         Api.Requests.Clear();
-        await store.SetSpecAsync("node-1", Spec(51821), exists: true, CancellationToken.None);
-        await store.SetSpecAsync("node-1", new IsolatedNodeSpec { ClusterPrefix = "fd00::/48" }, exists: true, CancellationToken.None);
+        await store.SetSpecAsync("node-1", Spec(51821), basis: null, exists: true, CancellationToken.None);
+        await store.SetSpecAsync("node-1", new IsolatedNodeSpec { ClusterPrefix = "fd00::/48" }, basis: null, exists: true, CancellationToken.None);
 
         Assert.Equal(["patch isolatednodes", "patch isolatednodes"], Api.Requests.Entries.Select(r => $"{r.Verb} {r.Resource}"));
         var stored = await ReadAsync();
@@ -54,11 +54,42 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     {
         var store = new KubeIsolatedNodeStore(_client!);
 
-        await store.SetSpecAsync("node-1", Spec(51820), exists: true, CancellationToken.None);
-        await store.SetSpecAsync("node-1", Spec(51821), exists: false, CancellationToken.None);
+        await store.SetSpecAsync("node-1", Spec(51820), basis: null, exists: true, CancellationToken.None);
+        await store.SetSpecAsync("node-1", Spec(51821), basis: null, exists: false, CancellationToken.None);
 
         Assert.Equal(["patch 404", "create 201", "create 409", "patch 200"], Api.Requests.Entries.Select(r => $"{r.Verb} {r.StatusCode}"));
         Assert.Equal(51821, (await ReadAsync()).Spec.Interfaces.Single().ListenPort);
+    }
+
+    [Fact]
+    public async Task ChangeAgainstTheCurrentVersion_IsOneSmallJsonPatch_AgainstAStaleOne_TheWholeSpecAfterA409()
+    {
+        var store = new KubeIsolatedNodeStore(_client!);
+        var first = Spec(51820);
+        var created = await store.SetSpecAsync("node-1", first, basis: null, exists: false, CancellationToken.None);
+        var second = new IsolatedNodeSpec { ClusterPrefix = first.ClusterPrefix, Interfaces = [.. first.Interfaces, .. Spec(51821).Interfaces.Select(i => { i.Instance = "receiver-1"; return i; })] };
+        Api.Requests.Clear();
+
+        var patched = await store.SetSpecAsync("node-1", second, new NodeSpecBasis(first, created), exists: true, CancellationToken.None);
+
+        var patch = Api.Requests.Entries.Single();
+        Assert.Equal(("patch", 200, "application/json-patch+json"), (patch.Verb, patch.StatusCode, patch.ContentType?.Split(';')[0]));
+        Assert.Equal(["receiver-0", "receiver-1"], (await ReadAsync()).Spec.Interfaces.Select(i => i.Instance));
+        Assert.Equal(patched, (await ReadAsync()).Metadata.ResourceVersion);
+
+        // An agent writes status: the version the operator knows is stale, and the spec goes whole instead.
+        var reported = await ReadAsync();
+        reported.Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = reported.Spec.Interfaces[0].App, Instance = "receiver-0", PublicKey = "K=" }] };
+        await _client!.CustomObjects.ReplaceClusterCustomObjectStatusAsync<V1Alpha1IsolatedNode>(reported, ApiGroup.Group, ApiGroup.Version,
+            V1Alpha1IsolatedNode.KubePluralName, "node-1");
+        Api.Requests.Clear();
+        await store.SetSpecAsync("node-1", first, new NodeSpecBasis(second, patched), exists: true, CancellationToken.None);
+
+        Assert.Equal(["patch 409 application/json-patch+json", "patch 200 application/merge-patch+json"],
+            Api.Requests.Entries.Select(r => $"{r.Verb} {r.StatusCode} {r.ContentType?.Split(';')[0]}"));
+        var stored = await ReadAsync();
+        Assert.Equal(["receiver-0"], stored.Spec.Interfaces.Select(i => i.Instance));
+        Assert.Equal("K=", stored.Status!.Interfaces.Single().PublicKey);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace WgIsolate.Operator.Kube;
+
+/// <summary>One RFC 6902 operation, as sent in an application/json-patch+json body.</summary>
+public sealed record JsonPatchOperation(
+    [property: JsonPropertyName("op")] string Op,
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Value = null)
+{
+    public static JsonPatchOperation Add(string path, object value) => new("add", path, value);
+
+    public static JsonPatchOperation Remove(string path) => new("remove", path);
+
+    public static JsonPatchOperation Replace(string path, object value) => new("replace", path, value);
+}
