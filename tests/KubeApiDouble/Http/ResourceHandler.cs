@@ -85,13 +85,14 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         }
     }
 
-    private async Task<(int Status, JsonObject Body)> ServeAsync(HttpRequest request, RequestTarget target, string verb)
+    // Objects are answered with the JSON the store serialised once for every reader.
+    private async Task<(int Status, string Body)> ServeAsync(HttpRequest request, RequestTarget target, string verb)
     {
         var (kind, ns, name) = (target.Kind, target.Namespace, target.Name);
         switch (verb)
         {
             case "get":
-                return (200, store.Get(kind, ns, name!));
+                return (200, store.Get(kind, ns, name!).Json);
             case "list":
                 var exact = request.Query["resourceVersionMatch"] == "Exact" ? ResourceVersion(request) : null;
                 var (items, rv) = store.List(kind, ns, Labels(request), Fields(request, kind), exact);
@@ -101,16 +102,16 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                     ["apiVersion"] = kind.ApiVersion,
                     ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) },
                     ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
-                });
+                }.ToJsonString());
             case "create":
-                return (201, store.Create(kind, ns, await ReadObjectAsync(request)));
+                return (201, store.Create(kind, ns, await ReadObjectAsync(request)).Json);
             case "update":
-                return (200, store.Update(kind, ns, name!, await ReadObjectAsync(request), target.Status));
+                return (200, store.Update(kind, ns, name!, await ReadObjectAsync(request), target.Status).Json);
             case "patch":
                 var apply = PatchFunction(request.ContentType, kind, await ReadAsync(request));
-                return (200, store.Patch(kind, ns, name!, apply, target.Status));
+                return (200, store.Patch(kind, ns, name!, apply, target.Status).Json);
             case "delete":
-                return (200, store.Delete(kind, ns, name!, await ReadAsync(request) as JsonObject));
+                return (200, store.Delete(kind, ns, name!, await ReadAsync(request) as JsonObject).Json);
             default:
                 throw new ApiError(405, "MethodNotAllowed", $"{verb} is not supported by the API server double on {target.Resource}");
         }
@@ -144,12 +145,12 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         var mediaType = contentType?.Split(';')[0].Trim();
         return mediaType switch
         {
-            "application/merge-patch+json" => current => AsObject(MergePatch.Apply(current, patch)),
+            "application/merge-patch+json" => current => AsObject(MergePatch.ApplyInPlace(current, patch)),
             // Strategic merge patch is served for built-in kinds as a JSON merge patch: identical for maps and
             // scalars, but lists are replaced whole instead of merged by their patchMergeKey (containers by name).
             // Custom resources refuse it with 415, exactly like the real server.
-            "application/strategic-merge-patch+json" when kind.Schema is null => current => AsObject(MergePatch.Apply(current, patch)),
-            "application/json-patch+json" => current => AsObject(JsonPatch.Apply(current, patch)),
+            "application/strategic-merge-patch+json" when kind.Schema is null => current => AsObject(MergePatch.ApplyInPlace(current, patch)),
+            "application/json-patch+json" => current => AsObject(JsonPatch.ApplyInPlace(current, patch)),
             _ => throw new ApiError(415, "UnsupportedMediaType",
                 $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json{(kind.Schema is null ? ", application/strategic-merge-patch+json" : "")} (server-side apply is not implemented by the API server double)"),
         };
@@ -195,10 +196,12 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         }
     }
 
-    internal static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)
+    internal static Task WriteJsonAsync(HttpContext context, int status, JsonObject body) => WriteJsonAsync(context, status, body.ToJsonString());
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString());
+        await context.Response.WriteAsync(json);
     }
 }

@@ -6,13 +6,17 @@ namespace WgIsolate.KubeApiDouble.Patch;
 /// <summary>RFC 6902 JSON patch (add, remove, replace, move, copy, test) over RFC 6901 pointers.</summary>
 public static class JsonPatch
 {
-    public static JsonNode Apply(JsonNode target, JsonNode? patch)
+    /// <summary>The patched document, a new tree: neither argument is changed.</summary>
+    public static JsonNode Apply(JsonNode target, JsonNode? patch) => ApplyInPlace(target.DeepClone(), patch);
+
+    /// <summary>Patches <paramref name="document"/> itself (a private copy: a failed operation leaves it half
+    /// patched) and returns it.</summary>
+    public static JsonNode ApplyInPlace(JsonNode document, JsonNode? patch)
     {
         if (patch is not JsonArray operations)
         {
             throw ApiError.BadRequest("json patch must be an array of operations");
         }
-        var document = target.DeepClone();
         foreach (var operation in operations.OfType<JsonObject>())
         {
             var op = (string?)operation["op"];

@@ -9,6 +9,10 @@ public static class MergePatch
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch) =>
         patch is JsonObject ? MergeInto(target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject(), patch) : patch?.DeepClone();
 
+    /// <summary>Patches <paramref name="target"/> itself (a private copy) and returns the result.</summary>
+    public static JsonNode? ApplyInPlace(JsonObject target, JsonNode? patch) =>
+        patch is JsonObject ? MergeInto(target, patch) : patch?.DeepClone();
+
     // Changes `result` (already a private copy) in place, so each level of a large document is copied once.
     private static JsonNode MergeInto(JsonObject result, JsonNode patch)
     {

@@ -30,14 +30,14 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         }
     }
 
-    public JsonObject Get(ResourceKind kind, string? ns, string name)
+    public StoredObject Get(ResourceKind kind, string? ns, string name)
     {
         StoredObject? stored;
         lock (_gate)
         {
             stored = Find(kind, ns, name);
         }
-        return stored?.Copy() ?? throw ApiError.NotFound(kind, name);
+        return stored ?? throw ApiError.NotFound(kind, name);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         return (matching.Select(o => WithApiVersion(o.Copy(), kind)).ToList(), rv);
     }
 
-    public JsonObject Create(ResourceKind kind, string? ns, JsonObject body)
+    public StoredObject Create(ResourceKind kind, string? ns, JsonObject body)
     {
         var obj = body.DeepClone().AsObject();
         var metadata = Metadata(obj);
@@ -105,26 +105,27 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
             bucket[Key(ns, name)] = stored;
             Record(kind, "ADDED", stored, null);
         }
-        return stored.Copy();
+        return stored;
     }
 
     /// <summary>PUT of the main resource (<paramref name="statusOnly"/> false) or of its status subresource.</summary>
-    public JsonObject Update(ResourceKind kind, string? ns, string name, JsonObject body, bool statusOnly) =>
-        Mutate(kind, ns, name, _ => body, statusOnly, unconditionalAllowed: !kind.RequiresResourceVersionOnUpdate);
+    public StoredObject Update(ResourceKind kind, string? ns, string name, JsonObject body, bool statusOnly) =>
+        Mutate(kind, ns, name, _ => body.DeepClone().AsObject(), statusOnly, unconditionalAllowed: !kind.RequiresResourceVersionOnUpdate);
 
     /// <summary>PATCH: the patch applies to the stored object under the lock, so it never conflicts unless the patch
     /// itself carries a stale metadata.resourceVersion.</summary>
-    public JsonObject Patch(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
+    /// <param name="patch">Gets a private copy of the stored object, which it may change in place.</param>
+    public StoredObject Patch(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
         Mutate(kind, ns, name, patch, statusOnly, unconditionalAllowed: true);
 
-    public JsonObject Delete(ResourceKind kind, string? ns, string name, JsonObject? options)
+    public StoredObject Delete(ResourceKind kind, string? ns, string name, JsonObject? options)
     {
         StoredObject result;
         lock (_gate)
         {
             result = DeleteLocked(kind, ns, name, options);
         }
-        return result.Copy();
+        return result;
     }
 
     // Caller holds the lock. Deletion is rare and its objects small, so it is done whole under the lock.
@@ -163,7 +164,9 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         return deleted;
     }
 
-    private JsonObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change,
+    // `change` gets a private copy of the stored object and returns the object to store (its argument, changed, or a
+    // new one it owns): nothing after it copies the result again.
+    private StoredObject Mutate(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change,
         bool statusOnly, bool unconditionalAllowed)
     {
         while (true)
@@ -214,7 +217,7 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
                     // Written (or deleted) by someone else meanwhile: apply the change again to what is there now.
                     continue;
                 }
-                return unchanged ? stored.Copy() : StoreLocked(kind, ns, name, stored, next).Copy();
+                return unchanged ? stored : StoreLocked(kind, ns, name, stored, next);
             }
         }
     }
@@ -255,9 +258,10 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         return next;
     }
 
+    // Changes `incoming`, which the write owns, in place.
     private static JsonObject KeepServerFields(ResourceKind kind, JsonObject old, JsonObject incoming)
     {
-        var next = incoming.DeepClone().AsObject();
+        var next = incoming;
         var metadata = Metadata(next);
         foreach (var serverOwned in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace" })
         {
