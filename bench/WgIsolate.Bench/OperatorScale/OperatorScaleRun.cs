@@ -143,7 +143,7 @@ public static class OperatorScaleRun
         var writes = requests.Where(r => r.Resource == "isolatednodes" && r.Verb is "patch" or "create").ToList();
         return writes.Count == 0 ? "none"
             : $"first arrived at {(writes.Min(w => w.Arrived) - t0).TotalMilliseconds:F0} ms, last answered at {(writes.Max(w => w.Answered) - t0).TotalMilliseconds:F0} ms, " +
-              $"{writes.Average(w => w.Duration.TotalMilliseconds):F0} ms each in the double";
+              $"{writes.Average(w => w.Duration.TotalMilliseconds):F0} ms each in the double, {writes.Sum(w => w.RequestBytes) / 1024.0:F0} KiB sent";
     }
 
     // The driver writes pods and the simulated agents write IsolatedNode status; everything else is the operator's.
@@ -154,9 +154,13 @@ public static class OperatorScaleRun
     private static void PrintWrites(string title, IEnumerable<ApiRequest> requests)
     {
         var writes = requests.Where(r => r.Verb is "create" or "update" or "patch" or "delete").GroupBy(r => $"{r.Verb} {r.Resource}")
-            .OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}");
+            .OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}{Refused(g)}");
         Console.WriteLine($"{title}: {string.Join(", ", writes)}");
     }
+
+    // Writes the double answered with an error (a refused JSON patch precondition, a conflict), by status code.
+    private static string Refused(IEnumerable<ApiRequest> writes) =>
+        string.Concat(writes.Where(w => w.StatusCode >= 400).GroupBy(w => w.StatusCode).OrderBy(g => g.Key).Select(g => $" ({g.Count()} answered {g.Key})"));
 
     /// <summary>Where the double spent its time serving requests, by verb and resource, busiest first.</summary>
     private static void PrintServerTime(IEnumerable<ApiRequest> requests)

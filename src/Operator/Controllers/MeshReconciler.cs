@@ -41,8 +41,8 @@ public sealed class MeshReconciler(
     private readonly Dictionary<AppReference, MeshApp> _apps = [];
     private readonly HashSet<string> _unwritten = new(StringComparer.Ordinal);
 
-    // Per node, the spec this reconciler last wrote or found there and the version it is at: the basis the next
-    // write sends its changes against. The cache cannot serve, as it keeps specs without their peers; these share
+    // Per node, the spec this reconciler last wrote or found there and its generation: the basis the next write
+    // sends its changes against. The cache cannot serve, as it keeps specs without their peers; these share
     // their interfaces with the planner, so keeping them costs the replaced interfaces only.
     private readonly ConcurrentDictionary<string, WrittenSpec> _written = new(StringComparer.Ordinal);
     private bool _built;
@@ -188,12 +188,11 @@ public sealed class MeshReconciler(
                 async (p, token) =>
                 {
                     var digest = NodeSpecDigest.Of(p.Spec);
-                    var cachedDigest = p.Cached is null ? null : NodeSpecDigest.Of(p.Cached);
-                    if (cachedDigest == digest)
+                    if (p.Cached is not null && NodeSpecDigest.Of(p.Cached) == digest)
                     {
                         // Already there. A write of ours still in flight would then be a change to undo when it comes back.
                         ownWrites.Forget(p.Node);
-                        _written[p.Node] = new WrittenSpec(p.Spec, digest, p.Cached!.Metadata.ResourceVersion);
+                        if (p.Cached.Metadata.Generation is { } generation) _written[p.Node] = new WrittenSpec(p.Spec, generation);
                     }
                     else if (!(p.Cached is not null && ownWrites.LastSent(p.Node, digest)))
                     {
@@ -201,8 +200,8 @@ public sealed class MeshReconciler(
                         ownWrites.Sent(p.Node, digest);
                         try
                         {
-                            var version = await nodes.SetSpecAsync(p.Node, p.Spec, Basis(p.Node, p.Cached, cachedDigest), exists: p.Cached is not null, token);
-                            _written[p.Node] = new WrittenSpec(p.Spec, digest, version);
+                            var generation = await nodes.SetSpecAsync(p.Node, p.Spec, Basis(p.Node), exists: p.Cached is not null, token);
+                            _written[p.Node] = new WrittenSpec(p.Spec, generation);
                         }
                         catch
                         {
@@ -226,13 +225,10 @@ public sealed class MeshReconciler(
         return written;
     }
 
-    /// <summary>What the node holds as far as this reconciler knows: the spec it last wrote there, at the version
-    /// that write produced, or at the cached version once the cache shows that spec (status writes since then have
-    /// moved the version on). The store's precondition catches anything newer.</summary>
-    private NodeSpecBasis? Basis(string node, V1Alpha1IsolatedNode? cached, string? cachedDigest) =>
-        _written.TryGetValue(node, out var last)
-            ? new NodeSpecBasis(last.Spec, cached is not null && cachedDigest == last.Digest ? cached.Metadata.ResourceVersion : last.ResourceVersion)
-            : null;
+    /// <summary>What the node holds as far as this reconciler knows: the spec it last wrote or found there. The
+    /// store's precondition on its generation catches any spec change since.</summary>
+    private NodeSpecBasis? Basis(string node) =>
+        _written.TryGetValue(node, out var last) ? new NodeSpecBasis(last.Spec, last.Generation) : null;
 
     private HashSet<string> PresharedKeyEntries()
     {
@@ -262,7 +258,7 @@ public sealed class MeshReconciler(
         cache.IsolatedNodes.Cache.Get(new ResourceKey(null, nodeName))?.Status?.Interfaces
             .FirstOrDefault(i => i.App == app && i.Instance == instance);
 
-    private sealed record WrittenSpec(IsolatedNodeSpec Spec, string Digest, string ResourceVersion);
+    private sealed record WrittenSpec(IsolatedNodeSpec Spec, long Generation);
 
     private Dictionary<string, int> CountByState()
     {

@@ -13,4 +13,7 @@ public sealed record JsonPatchOperation(
     public static JsonPatchOperation Remove(string path) => new("remove", path);
 
     public static JsonPatchOperation Replace(string path, object value) => new("replace", path, value);
+
+    /// <summary>Fails the whole patch (422) unless the value at <paramref name="path"/> equals <paramref name="value"/>.</summary>
+    public static JsonPatchOperation Test(string path, object value) => new("test", path, value);
 }

@@ -9,6 +9,9 @@ internal static class KubeErrors
 
     public static bool IsNotFound(Exception e) => Status(e) == HttpStatusCode.NotFound;
 
+    /// <summary>422: invalid, or a JSON patch "test" operation that failed.</summary>
+    public static bool IsUnprocessable(Exception e) => Status(e) == HttpStatusCode.UnprocessableEntity;
+
     private static HttpStatusCode? Status(Exception e) => (e as HttpOperationException)?.Response?.StatusCode;
 }
 

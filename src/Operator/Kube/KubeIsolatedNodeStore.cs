@@ -7,9 +7,9 @@ namespace WgIsolate.Operator.Kube;
 
 /// <summary>
 /// Writes IsolatedNode.spec without reading it first. With a basis, a JSON patch of what changed
-/// (<see cref="NodeSpecPatch"/>) whose first operation sets metadata.resourceVersion to the basis's: the API server
-/// answers 409 when the object moved on since (an agent's status write, another writer), and the spec is then
-/// written whole. Without one, a JSON merge patch of the whole spec: the spec is the operator's alone and its
+/// (<see cref="NodeSpecPatch"/>) whose first operation tests metadata.generation against the basis's: the API server
+/// refuses it (422) when the spec changed since, and the spec is then written whole. Generation, not
+/// resourceVersion: agents write status all the time, and each write moves the resourceVersion, not the spec. Without one, a JSON merge patch of the whole spec: the spec is the operator's alone and its
 /// interfaces list is replaced by a merge patch, never merged, so that patch needs no resourceVersion. Neither
 /// can lose an agent's status, which lives in the status subresource. Responses are read for their metadata only:
 /// at 10,000 peer entries a spec is megabytes.
@@ -18,10 +18,10 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
 {
     private const string Plural = V1Alpha1IsolatedNode.KubePluralName;
 
-    public async Task<string> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
+    public async Task<long> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
     {
         if (exists && basis is not null && NodeSpecPatch.Between(basis.Spec, spec) is { Count: > 0 } changes
-            && await TryPatchChangesAsync(nodeName, basis.ResourceVersion, changes, cancellationToken) is { } patched)
+            && await TryPatchChangesAsync(nodeName, basis.Generation, changes, cancellationToken) is { } patched)
         {
             return patched;
         }
@@ -39,43 +39,48 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         }
     }
 
-    /// <returns>Null when the object is no longer at <paramref name="resourceVersion"/> (or is gone).</returns>
-    private async Task<string?> TryPatchChangesAsync(string nodeName, string resourceVersion, IReadOnlyList<JsonPatchOperation> changes,
+    /// <returns>Null when the spec is no longer the one of <paramref name="generation"/> (or the object is gone).
+    /// A patch the server finds invalid also ends here: the whole spec then meets the same check, and its error
+    /// says what is wrong in terms of the spec rather than of list indices.</returns>
+    private async Task<long?> TryPatchChangesAsync(string nodeName, long generation, IReadOnlyList<JsonPatchOperation> changes,
         CancellationToken cancellationToken)
     {
-        List<JsonPatchOperation> operations = [JsonPatchOperation.Replace("/metadata/resourceVersion", resourceVersion), .. changes];
+        List<JsonPatchOperation> operations = [JsonPatchOperation.Test("/metadata/generation", generation), .. changes];
         try
         {
             return await PatchAsync(nodeName, new V1Patch(operations, V1Patch.PatchType.JsonPatch), cancellationToken);
         }
-        catch (Exception e) when (KubeErrors.IsConflict(e) || KubeErrors.IsNotFound(e))
+        catch (Exception e) when (KubeErrors.IsUnprocessable(e) || KubeErrors.IsNotFound(e))
         {
             return null;
         }
     }
 
-    private async Task<string> PatchAsync(string nodeName, V1Patch patch, CancellationToken cancellationToken)
+    private async Task<long> PatchAsync(string nodeName, V1Patch patch, CancellationToken cancellationToken)
     {
         var written = await client.CustomObjects.PatchClusterCustomObjectAsync<MetadataOnly>(
             patch, ApiGroup.Group, ApiGroup.Version, Plural, nodeName, cancellationToken: cancellationToken);
-        return written.Metadata.ResourceVersion;
+        return Generation(written);
     }
 
     /// <returns>Null when it exists already.</returns>
-    private async Task<string?> TryCreateAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
+    private async Task<long?> TryCreateAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
     {
         try
         {
             var created = new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = nodeName }, Spec = spec };
             var written = await client.CustomObjects.CreateClusterCustomObjectAsync<MetadataOnly>(
                 created, ApiGroup.Group, ApiGroup.Version, Plural, cancellationToken: cancellationToken);
-            return written.Metadata.ResourceVersion;
+            return Generation(written);
         }
         catch (Exception e) when (KubeErrors.IsConflict(e))
         {
             return null;
         }
     }
+
+    private static long Generation(MetadataOnly written) =>
+        written.Metadata.Generation ?? throw new InvalidOperationException("the API server answered an IsolatedNode write without metadata.generation");
 
     /// <summary>What is read of a written object: the rest (a megabyte spec, the agent's status) is skipped unparsed.</summary>
     private sealed class MetadataOnly

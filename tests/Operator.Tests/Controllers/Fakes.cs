@@ -148,12 +148,12 @@ internal sealed class FakeNodeStore(List<string>? log = null) : IIsolatedNodeSto
     /// <summary>The basis each write was given, in the order of <see cref="Writes"/>.</summary>
     public List<NodeSpecBasis?> Bases { get; } = [];
 
-    private int _versions;
+    private long _generations;
 
     /// <summary>The next write to this node fails, as a 500 from the API server would.</summary>
     public string? FailNextWriteTo { get; set; }
 
-    public Task<string> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
+    public Task<long> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
     {
         lock (Writes)
         {
@@ -166,7 +166,7 @@ internal sealed class FakeNodeStore(List<string>? log = null) : IIsolatedNodeSto
             Writes.Add((nodeName, spec));
             Bases.Add(basis);
             log?.Add($"spec {nodeName}");
-            return Task.FromResult($"{++_versions}");
+            return Task.FromResult(++_generations);
         }
     }
 }

@@ -1,7 +1,9 @@
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Controllers;
+using WgIsolate.Operator.Kube;
 using WgIsolate.Operator.Metrics;
 using WgIsolate.Operator.Runtime;
 using static WgIsolate.Operator.Tests.Controllers.TestCache;
@@ -101,7 +103,7 @@ public sealed class MeshReconcilerTests : IDisposable
     }
 
     [Fact]
-    public async Task NextWriteToANode_IsSentAgainstTheSpecLastWrittenThere_AtTheNewestVersionKnown()
+    public async Task NextWriteToANode_IsSentAgainstTheSpecLastWrittenOrFoundThere()
     {
         await Allocate(App("receiver", "sender"), ("receiver-a", "node-1"));
         await Allocate(App("sender", "receiver"), ("sender-a", "node-2"));
@@ -110,29 +112,37 @@ public sealed class MeshReconcilerTests : IDisposable
         Assert.Null(_nodes.Bases[first]);
         var firstSpec = _nodes.Writes[first].Spec;
 
-        // The cache has not seen that write yet: the basis is at the version the write answered with.
+        // The generation is the one the write answered with.
         await Allocate(App("sender", "receiver"), ("sender-a", "node-2"), ("sender-b", "node-2"));
         Keys("node-2", ("sender", "sender-a"), ("sender", "sender-b"));
         _requests.App(Ref("sender"));
         await Reconcile();
         var second = _nodes.Writes.FindIndex(w => w.Node == "node-1");
-        Assert.Same(firstSpec, _nodes.Bases[second]!.Spec);
-        Assert.Equal($"{first + 1}", _nodes.Bases[second]!.ResourceVersion);
+        Assert.Equal(new NodeSpecBasis(firstSpec, first + 1), _nodes.Bases[second]);
 
-        // The cache shows that spec at a later version (an agent wrote status since): the basis is at that version.
-        var secondSpec = _nodes.Writes[second].Spec;
+        // After a restart (a resync of a new reconciler) the cached spec that equals the plan is the basis.
+        var planned = _nodes.Writes[second].Spec;
         _cache.IsolatedNodes.Cache.Upsert(NodeSpecDigest.Trim(new V1Alpha1IsolatedNode
         {
-            Metadata = new V1ObjectMeta { Name = "node-1", ResourceVersion = "77" },
-            Spec = secondSpec,
+            Metadata = new V1ObjectMeta { Name = "node-1", Generation = 7 },
+            Spec = planned,
         }));
+        var restarted = new MeshReconciler(_cache, _validator, _allocations, new CoreMeshPlanner("psk"), _nodes, new NodeSpecWrites(),
+            new FakePresharedKeys(_writeLog), new MeshView(), _requests, _appRequests.Add, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()),
+            NullLogger<MeshReconciler>.Instance);
+        _nodes.Writes.Clear();
+        await restarted.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
+        Assert.DoesNotContain(_nodes.Writes, w => w.Node == "node-1");
+
         await Allocate(App("sender", "receiver"), ("sender-a", "node-2"), ("sender-b", "node-2"), ("sender-c", "node-3"));
         Keys("node-3", ("sender", "sender-c"));
         _requests.App(Ref("sender"));
-        await Reconcile();
+        _nodes.Writes.Clear();
+        _nodes.Bases.Clear();
+        await restarted.ReconcileAsync(MeshReconciler.Key, CancellationToken.None);
         var third = _nodes.Writes.FindIndex(w => w.Node == "node-1");
-        Assert.Same(secondSpec, _nodes.Bases[third]!.Spec);
-        Assert.Equal("77", _nodes.Bases[third]!.ResourceVersion);
+        Assert.Equal(7, _nodes.Bases[third]!.Generation);
+        Assert.Equal(KubernetesJson.Serialize(planned), KubernetesJson.Serialize(_nodes.Bases[third]!.Spec));
         Assert.Equal(["sender-a", "sender-b", "sender-c"], Written("node-1", "receiver-a").Peers.Select(p => p.Instance));
     }
 

@@ -62,34 +62,46 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChangeAgainstTheCurrentVersion_IsOneSmallJsonPatch_AgainstAStaleOne_TheWholeSpecAfterA409()
+    public async Task Change_IsOneSmallJsonPatch_AgentStatusWritesInBetweenDoNotMatter_AStaleSpecGoesWhole()
     {
         var store = new KubeIsolatedNodeStore(_client!);
         var first = Spec(51820);
         var created = await store.SetSpecAsync("node-1", first, basis: null, exists: false, CancellationToken.None);
-        var second = new IsolatedNodeSpec { ClusterPrefix = first.ClusterPrefix, Interfaces = [.. first.Interfaces, .. Spec(51821).Interfaces.Select(i => { i.Instance = "receiver-1"; return i; })] };
+        await ReportStatusAsync();
+        var second = new IsolatedNodeSpec { ClusterPrefix = first.ClusterPrefix, Interfaces = [.. first.Interfaces, Interface("receiver-1", 51821)] };
         Api.Requests.Clear();
 
         var patched = await store.SetSpecAsync("node-1", second, new NodeSpecBasis(first, created), exists: true, CancellationToken.None);
 
         var patch = Api.Requests.Entries.Single();
         Assert.Equal(("patch", 200, "application/json-patch+json"), (patch.Verb, patch.StatusCode, patch.ContentType?.Split(';')[0]));
-        Assert.Equal(["receiver-0", "receiver-1"], (await ReadAsync()).Spec.Interfaces.Select(i => i.Instance));
-        Assert.Equal(patched, (await ReadAsync()).Metadata.ResourceVersion);
+        Assert.InRange(patch.RequestBytes, 1, 600);
+        var stored = await ReadAsync();
+        Assert.Equal(["receiver-0", "receiver-1"], stored.Spec.Interfaces.Select(i => i.Instance));
+        Assert.Equal((created + 1, created + 1), (patched, stored.Metadata.Generation));
+        Assert.Equal("K=", stored.Status!.Interfaces.Single().PublicKey);
 
-        // An agent writes status: the version the operator knows is stale, and the spec goes whole instead.
+        // Someone else changed the spec since: the patch is refused and the spec goes whole.
+        await store.SetSpecAsync("node-1", Spec(51999), basis: null, exists: true, CancellationToken.None);
+        Api.Requests.Clear();
+        await store.SetSpecAsync("node-1", first, new NodeSpecBasis(second, patched), exists: true, CancellationToken.None);
+
+        Assert.Equal(["patch 422 application/json-patch+json", "patch 200 application/merge-patch+json"],
+            Api.Requests.Entries.Select(r => $"{r.Verb} {r.StatusCode} {r.ContentType?.Split(';')[0]}"));
+        stored = await ReadAsync();
+        Assert.Equal([("receiver-0", 51820)], stored.Spec.Interfaces.Select(i => (i.Instance, i.ListenPort)));
+        Assert.Equal("K=", stored.Status!.Interfaces.Single().PublicKey);
+    }
+
+    private static NodeInterfaceSpec Interface(string instance, int port) =>
+        new() { App = new AppReference { Namespace = "demo", Name = "receiver" }, Instance = instance, ListenPort = port };
+
+    private async Task ReportStatusAsync()
+    {
         var reported = await ReadAsync();
         reported.Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = reported.Spec.Interfaces[0].App, Instance = "receiver-0", PublicKey = "K=" }] };
         await _client!.CustomObjects.ReplaceClusterCustomObjectStatusAsync<V1Alpha1IsolatedNode>(reported, ApiGroup.Group, ApiGroup.Version,
             V1Alpha1IsolatedNode.KubePluralName, "node-1");
-        Api.Requests.Clear();
-        await store.SetSpecAsync("node-1", first, new NodeSpecBasis(second, patched), exists: true, CancellationToken.None);
-
-        Assert.Equal(["patch 409 application/json-patch+json", "patch 200 application/merge-patch+json"],
-            Api.Requests.Entries.Select(r => $"{r.Verb} {r.StatusCode} {r.ContentType?.Split(';')[0]}"));
-        var stored = await ReadAsync();
-        Assert.Equal(["receiver-0"], stored.Spec.Interfaces.Select(i => i.Instance));
-        Assert.Equal("K=", stored.Status!.Interfaces.Single().PublicKey);
     }
 
     public async Task DisposeAsync()
