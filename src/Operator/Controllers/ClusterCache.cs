@@ -16,7 +16,7 @@ public sealed class ClusterCache
     public const string ByNode = "node";
     public const string ByNamespace = "namespace";
 
-    public ClusterCache(IKubernetes client, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
+    public ClusterCache(Kubernetes client, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
         : this(KubeSources.IsolatedApps(client), KubeSources.Pods(client), KubeSources.Nodes(client), KubeSources.IsolatedNodes(client),
             options, time, loggers)
     {

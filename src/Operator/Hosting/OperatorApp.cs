@@ -31,7 +31,9 @@ public static class OperatorApp
 
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IKubernetes>(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
+        // One client per process. Watches use the concrete client's HttpClient and credentials (KubeWatchRequest).
+        services.AddSingleton(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
+        services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.AddSingleton<OperatorExit>();
         services.AddSingleton(_ =>
         {
@@ -42,7 +44,7 @@ public static class OperatorApp
         });
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton(new InformerOptions());
-        services.AddSingleton(sp => new ClusterCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerOptions>(),
+        services.AddSingleton(sp => new ClusterCache(sp.GetRequiredService<Kubernetes>(), sp.GetRequiredService<InformerOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         AddLeaderElection(services, options);
 

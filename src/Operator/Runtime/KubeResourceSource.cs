@@ -6,16 +6,19 @@ using k8s.Models;
 
 namespace WgIsolate.Operator.Runtime;
 
-/// <summary>One generated list call of the real client, asked either to list or to watch.</summary>
-public delegate Task<HttpOperationResponse<TList>> KubeListCall<TList>(
-    bool watch, string? resourceVersion, int? timeoutSeconds, CancellationToken cancellationToken);
+/// <summary>One generated list call of the real client.</summary>
+public delegate Task<HttpOperationResponse<TList>> KubeListCall<TList>(CancellationToken cancellationToken);
+
+/// <summary>Opens a watch from a resourceVersion: the open response, or an exception for a refused one.</summary>
+public delegate Task<HttpResponseMessage> KubeWatchCall(string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken);
 
 /// <summary>
-/// An <see cref="IResourceSource{T}"/> over the real KubernetesClient. The client's watcher hands a 410 Gone (and any
-/// other ERROR event) to onError and keeps reading; here the first error ends the watch and becomes an exception,
-/// so the informer decides between resuming and listing again.
+/// An <see cref="IResourceSource{T}"/> over the real KubernetesClient. Its watcher hands a 410 Gone (and any other
+/// ERROR event) to onError and keeps reading, and reads every event into a string first; here the client makes the
+/// watch request and <see cref="WatchEventReader"/> reads the body, the first error ends the watch and becomes an
+/// exception, so the informer decides between resuming and listing again.
 /// </summary>
-public sealed class KubeResourceSource<T, TList>(string resource, KubeListCall<TList> call) : IResourceSource<T>
+public sealed class KubeResourceSource<T, TList>(string resource, KubeListCall<TList> list, KubeWatchCall watch) : IResourceSource<T>
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IItems<T>, IMetadata<V1ListMeta>
 {
@@ -23,51 +26,35 @@ public sealed class KubeResourceSource<T, TList>(string resource, KubeListCall<T
 
     public async Task<ResourceListing<T>> ListAsync(CancellationToken cancellationToken)
     {
-        using var response = await call(false, null, null, cancellationToken);
-        var list = response.Body;
-        return new ResourceListing<T>([.. list.Items ?? []], list.Metadata?.ResourceVersion ?? "");
+        using var response = await list(cancellationToken);
+        var listed = response.Body;
+        return new ResourceListing<T>([.. listed.Items ?? []], listed.Metadata?.ResourceVersion ?? "");
     }
 
     public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string resourceVersion, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Exception? failure = null;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var response = call(true, resourceVersion, (int)Math.Ceiling(timeout.TotalSeconds), stop.Token);
-
-        // Marked obsolete in favour of per-type WatchList*Async methods, which 21.0.8 does not generate for custom
-        // objects; this one entry point serves every resource the same way.
-#pragma warning disable CS0618
-        var events = response.WatchAsync<T, TList>(e =>
-        {
-            failure ??= e;
-            stop.Cancel();
-        }, stop.Token);
-#pragma warning restore CS0618
-
-        await using var enumerator = events.GetAsyncEnumerator(stop.Token);
+        using var response = await watch(resourceVersion, (int)Math.Ceiling(timeout.TotalSeconds), cancellationToken);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var events = WatchEventReader.ReadAsync<T>(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             bool more;
             try
             {
-                more = await enumerator.MoveNextAsync();
+                more = await events.MoveNextAsync();
             }
-            catch (OperationCanceledException) when (failure is not null && !cancellationToken.IsCancellationRequested)
-            {
-                throw Translate(failure, resourceVersion);
-            }
-            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 throw Translate(e, resourceVersion);
             }
 
             if (!more) break;
-            var (type, obj) = enumerator.Current;
-            yield return new ResourceWatchEvent<T>(type, obj);
+            var (type, obj, error) = events.Current;
+            // The first ERROR ends the watch: the informer decides between resuming and listing again.
+            if (error is not null) throw Translate(new KubernetesException(error), resourceVersion);
+            yield return new ResourceWatchEvent<T>(type, obj!);
         }
-
-        if (failure is not null) throw Translate(failure, resourceVersion);
     }
 
     private Exception Translate(Exception failure, string resourceVersion) => failure switch
