@@ -59,6 +59,9 @@ public static class OperatorScaleRun
                 () => Progress(watch.Views, expected, topology.PeersPerInstance));
             Console.WriteLine($"operator ready (informers synced) after {ready.TotalSeconds:F1} s; all {settings.Nodes} IsolatedNodes converged after {converged.TotalSeconds:F1} s");
             await QuietAsync(api.Requests);
+            var allocations = await client.CoreV1.ReadNamespacedConfigMapAsync("wgisolate-allocations", "wgisolate-system");
+            Console.WriteLine($"allocation ConfigMap: {allocations.Data.Sum(d => System.Text.Encoding.UTF8.GetByteCount(d.Value)) / 1024} KiB of data " +
+                "(the API server refuses a ConfigMap over 1 MiB)");
             PrintWrites("writes during convergence (operator and agents)", api.Requests.Entries);
             PrintServerTime(api.Requests.Entries);
 
