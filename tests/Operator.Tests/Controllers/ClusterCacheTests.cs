@@ -30,6 +30,28 @@ public sealed class ClusterCacheTests
     }
 
     [Fact]
+    public void InstancesOf_MatchesTheWholeSelector_FollowsRelabelledPods_AndSelectorsWithoutMatchLabels()
+    {
+        var tiered = App("web");
+        tiered.Spec.Selector!.MatchLabels["tier"] = "front";
+        var byExpression = App("any");
+        byExpression.Spec.Selector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "tier", OperatorProperty = "In", Values = ["front"] }] };
+        var front = Pod("web-0", "web", "node-1");
+        front.Metadata.Labels["tier"] = "front";
+        _cache.Pods.Cache.Upsert(front);
+        _cache.Pods.Cache.Upsert(Pod("web-1", "web", "node-1"));
+
+        Assert.Equal(["web-0"], _cache.InstancesOf(tiered).Select(p => p.Metadata.Name));
+        Assert.Equal(["web-0"], _cache.InstancesOf(byExpression).Select(p => p.Metadata.Name));
+
+        var relabelled = Pod("web-0", "other", "node-1");
+        relabelled.Metadata.Labels["tier"] = "front";
+        _cache.Pods.Cache.Upsert(relabelled);
+        Assert.Empty(_cache.InstancesOf(tiered));
+        Assert.Equal(["web-0"], _cache.InstancesOf(byExpression).Select(p => p.Metadata.Name));
+    }
+
+    [Fact]
     public void AppsSelecting_FindsEveryAppOfThePodsNamespaceWhoseSelectorMatches()
     {
         var both = App("both");
