@@ -16,6 +16,7 @@ public sealed class ClusterCache
     public const string ByNode = "node";
     public const string ByNamespace = "namespace";
     public const string ByLabel = "label";
+    public const string BySelectorLabel = "selector-label";
 
     public ClusterCache(Kubernetes client, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
         : this(KubeSources.IsolatedApps(client), KubeSources.Pods(client), KubeSources.Nodes(client), KubeSources.IsolatedNodes(client),
@@ -31,6 +32,7 @@ public sealed class ClusterCache
         Nodes = new(nodes, options, time, loggers.CreateLogger("Informer.Nodes"));
         IsolatedNodes = new(isolatedNodes, options, time, loggers.CreateLogger("Informer.IsolatedNodes"), NodeSpecDigest.Trim);
         Apps.Cache.AddIndex(ByNamespace, a => [a.Metadata.NamespaceProperty]);
+        Apps.Cache.AddIndex(BySelectorLabel, a => [SelectorLabelKey(a)]);
         Pods.Cache.AddIndex(ByNamespace, p => [p.Metadata.NamespaceProperty]);
         Pods.Cache.AddIndex(ByNode, p => p.Spec?.NodeName is { Length: > 0 } node ? [node] : []);
         Pods.Cache.AddIndex(ByLabel, p => p.Metadata.Labels?.Select(l => LabelKey(p.Metadata.NamespaceProperty, l.Key, l.Value)) ?? []);
@@ -47,10 +49,23 @@ public sealed class ClusterCache
 
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(All.Select(i => i.RunAsync(cancellationToken)));
 
-    /// <summary>Apps in the pod's namespace whose selector matches the pod's labels.</summary>
-    public IEnumerable<V1Alpha1IsolatedApp> AppsSelecting(V1Pod pod) =>
-        Apps.Cache.ByIndex(ByNamespace, pod.Metadata.NamespaceProperty)
-            .Where(app => LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
+    /// <summary>Apps in the pod's namespace whose selector matches the pod's labels: those whose first matchLabels
+    /// label the pod has, and those without matchLabels (every pod event, against 1,000 apps at the scale).</summary>
+    public IEnumerable<V1Alpha1IsolatedApp> AppsSelecting(V1Pod pod)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        var candidates = (pod.Metadata.Labels ?? new Dictionary<string, string>())
+            .SelectMany(l => Apps.Cache.ByIndex(BySelectorLabel, LabelKey(ns, l.Key, l.Value)))
+            .Concat(Apps.Cache.ByIndex(BySelectorLabel, LabelKey(ns, "", "")));
+        return candidates.Where(app => LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
+    }
+
+    // An app is filed under its selector's first matchLabels label, which every pod it selects has; one without
+    // matchLabels under its namespace's empty label, which every pod of the namespace is checked against.
+    private static string SelectorLabelKey(V1Alpha1IsolatedApp app) =>
+        app.Spec.Selector?.MatchLabels?.FirstOrDefault() is { Key: not null } first
+            ? LabelKey(app.Metadata.NamespaceProperty, first.Key, first.Value)
+            : LabelKey(app.Metadata.NamespaceProperty, "", "");
 
     /// <summary>The app's instances: its selected pods that are scheduled, not finished and not being deleted. A
     /// selector with matchLabels looks at the pods carrying its first label only, not at every pod of the namespace

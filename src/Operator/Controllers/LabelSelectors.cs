@@ -12,13 +12,7 @@ public static class LabelSelectors
     {
         if (selector is null) return false;
         labels ??= NoLabels;
-        if (selector.MatchLabels is { } required)
-        {
-            foreach (var (key, value) in required)
-            {
-                if (!labels.TryGetValue(key, out var actual) || actual != value) return false;
-            }
-        }
+        if (selector.MatchLabels is { } required && !HasAll(required, labels)) return false;
 
         if (selector.MatchExpressions is { } expressions)
         {
@@ -32,6 +26,21 @@ public static class LabelSelectors
     }
 
     private static readonly Dictionary<string, string> NoLabels = [];
+
+    // Deserialised selectors hold a Dictionary, whose struct enumerator the interface would box on every match.
+    private static bool HasAll(IDictionary<string, string> required, IDictionary<string, string> labels) => required is Dictionary<string, string> concrete
+        ? HasAll(concrete, labels)
+        : required.All(kv => labels.TryGetValue(kv.Key, out var actual) && actual == kv.Value);
+
+    private static bool HasAll(Dictionary<string, string> required, IDictionary<string, string> labels)
+    {
+        foreach (var (key, value) in required)
+        {
+            if (!labels.TryGetValue(key, out var actual) || actual != value) return false;
+        }
+
+        return true;
+    }
 
     private static bool Matches(V1LabelSelectorRequirement requirement, IDictionary<string, string> labels)
     {

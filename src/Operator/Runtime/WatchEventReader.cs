@@ -99,9 +99,17 @@ public static class WatchEventReader
         throw new JsonException("a watch event without a type");
     }
 
-    // The client's serializer settings (its converters and naming), read from the pooled bytes without a copy.
-    private static TValue Deserialize<TValue>(ArraySegment<byte> line) =>
-        KubernetesJson.Deserialize<TValue>(new MemoryStream(line.Array!, line.Offset, line.Count, writable: false));
+    // Straight from the pooled bytes, with the client's serializer settings (its converters and naming), which it
+    // hands out only to a configuration callback.
+    private static TValue Deserialize<TValue>(ReadOnlySpan<byte> line) =>
+        JsonSerializer.Deserialize<TValue>(line, ClientJsonOptions.Value) ?? throw new JsonException("a watch event is null");
+
+    private static readonly Lazy<JsonSerializerOptions> ClientJsonOptions = new(() =>
+    {
+        JsonSerializerOptions? options = null;
+        KubernetesJson.AddJsonOptions(o => options = o);
+        return options ?? throw new InvalidOperationException("KubernetesJson did not hand out its serializer options");
+    });
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \r\t"u8).IsEmpty;
 
