@@ -31,7 +31,7 @@ public static class OperatorApp
 
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        // One client per process. Watches use the concrete client's HttpClient and credentials (KubeWatchRequest).
+        // One client per process. Watches and ConfigMap writes use its HttpClient and credentials (KubeHttp).
         services.AddSingleton(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
         services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.AddSingleton<OperatorExit>();
@@ -50,7 +50,7 @@ public static class OperatorApp
 
         services.AddSingleton<IIsolatedAppStore, KubeIsolatedAppStore>();
         services.AddSingleton<IIsolatedNodeStore, KubeIsolatedNodeStore>();
-        services.AddSingleton<IConfigMapStore>(sp => new KubeConfigMapStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.AllocationConfigMap));
+        services.AddSingleton<IConfigMapStore>(sp => new KubeConfigMapStore(sp.GetRequiredService<Kubernetes>(), options.Namespace, options.AllocationConfigMap));
         services.AddSingleton<IPresharedKeyStore>(sp => new KubePresharedKeyStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.PresharedKeySecret));
         services.AddSingleton<IEventRecorder, KubeEventRecorder>();
         services.AddSingleton<MeshView>();

@@ -7,10 +7,13 @@ namespace WgIsolate.Operator.Kube;
 /// One ConfigMap, changed by read-modify-write with its resourceVersion, so a write based on an old version gets
 /// 409 and is applied again to a fresh read. The version this store last read or wrote is remembered and the next
 /// change starts from it without a read: only the leader writes this ConfigMap, so it is almost always current,
-/// and at 10,000 instances a read is a megabyte. When it is not, the write's 409 says so.
+/// and at 10,000 instances a read is 611 KiB. When it is not, the write's 409 says so. Writes go through
+/// <see cref="KubeHttp"/>: the body streamed, only the stored metadata read back.
 /// </summary>
-public sealed class KubeConfigMapStore(IKubernetes client, string ns, string name) : IConfigMapStore
+public sealed class KubeConfigMapStore(Kubernetes client, string ns, string name) : IConfigMapStore
 {
+    private readonly KubeHttp _http = new(client);
+
     private V1ConfigMap? _known;
 
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(CancellationToken cancellationToken) =>
@@ -37,12 +40,14 @@ public sealed class KubeConfigMapStore(IKubernetes client, string ns, string nam
                     Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = OperatorLabels.ManagedBy },
                     Data = after.ToDictionary(),
                 };
-                _known = await client.CoreV1.CreateNamespacedConfigMapAsync(created, ns, cancellationToken: cancellationToken);
+                created.Metadata = await _http.WriteAsync(HttpMethod.Post, $"api/v1/namespaces/{ns}/configmaps", created, cancellationToken);
+                _known = created;
                 return after;
             }
 
             current.Data = after.ToDictionary();
-            _known = await client.CoreV1.ReplaceNamespacedConfigMapAsync(current, name, ns, cancellationToken: cancellationToken);
+            current.Metadata = await _http.WriteAsync(HttpMethod.Put, $"api/v1/namespaces/{ns}/configmaps/{name}", current, cancellationToken);
+            _known = current;
             return after;
         });
 

@@ -12,7 +12,13 @@ internal static class KubeErrors
     /// <summary>422: invalid, or a JSON patch "test" operation that failed.</summary>
     public static bool IsUnprocessable(Exception e) => Status(e) == HttpStatusCode.UnprocessableEntity;
 
-    private static HttpStatusCode? Status(Exception e) => (e as HttpOperationException)?.Response?.StatusCode;
+    // The generated calls throw HttpOperationException; KubeHttp's requests throw HttpRequestException.
+    private static HttpStatusCode? Status(Exception e) => e switch
+    {
+        HttpOperationException generated => generated.Response?.StatusCode,
+        HttpRequestException raw => raw.StatusCode,
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -31,11 +37,11 @@ internal static class OptimisticConcurrency
             {
                 return await attempt();
             }
-            catch (HttpOperationException e) when (KubeErrors.IsConflict(e) && i < MaxAttempts)
+            catch (Exception e) when (KubeErrors.IsConflict(e) && i < MaxAttempts)
             {
                 // Someone else wrote first; the next attempt starts from a fresh read.
             }
-            catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+            catch (Exception e) when (KubeErrors.IsConflict(e))
             {
                 throw new InvalidOperationException($"{what}: still conflicting after {MaxAttempts} attempts", e);
             }

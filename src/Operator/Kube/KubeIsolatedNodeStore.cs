@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 using WgIsolate.Core.Api;
@@ -81,10 +80,4 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
 
     private static long Generation(MetadataOnly written) =>
         written.Metadata.Generation ?? throw new InvalidOperationException("the API server answered an IsolatedNode write without metadata.generation");
-
-    /// <summary>What is read of a written object: the rest (a megabyte spec, the agent's status) is skipped unparsed.</summary>
-    private sealed class MetadataOnly
-    {
-        [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
-    }
 }

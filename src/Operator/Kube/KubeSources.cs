@@ -10,11 +10,11 @@ public static class KubeSources
 {
     public static IResourceSource<V1Pod> Pods(Kubernetes client) =>
         new KubeResourceSource<V1Pod, V1PodList>("pods",
-            ct => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(cancellationToken: ct), Watch(client, "api/v1/pods", "pods"));
+            ct => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(cancellationToken: ct), Watch(client, "api/v1/pods"));
 
     public static IResourceSource<V1Node> Nodes(Kubernetes client) =>
         new KubeResourceSource<V1Node, V1NodeList>("nodes",
-            ct => client.CoreV1.ListNodeWithHttpMessagesAsync(cancellationToken: ct), Watch(client, "api/v1/nodes", "nodes"));
+            ct => client.CoreV1.ListNodeWithHttpMessagesAsync(cancellationToken: ct), Watch(client, "api/v1/nodes"));
 
     public static IResourceSource<V1Alpha1IsolatedApp> IsolatedApps(Kubernetes client) =>
         Custom<V1Alpha1IsolatedApp>(client, V1Alpha1IsolatedApp.KubePluralName);
@@ -26,11 +26,11 @@ public static class KubeSources
     private static IResourceSource<T> Custom<T>(Kubernetes client, string plural) where T : IKubernetesObject<V1ObjectMeta> =>
         new KubeResourceSource<T, CustomResourceList<T>>(plural,
             ct => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<CustomResourceList<T>>(ApiGroup.Group, ApiGroup.Version, plural, cancellationToken: ct),
-            Watch(client, $"apis/{ApiGroup.Group}/{ApiGroup.Version}/{plural}", plural));
+            Watch(client, $"apis/{ApiGroup.Group}/{ApiGroup.Version}/{plural}"));
 
-    private static KubeWatchCall Watch(Kubernetes client, string path, string resource)
+    private static KubeWatchCall Watch(Kubernetes client, string path)
     {
-        var request = new KubeWatchRequest(client, path);
-        return (rv, timeout, ct) => request.SendAsync(resource, rv, timeout, ct);
+        var http = new KubeHttp(client);
+        return (rv, timeout, ct) => http.WatchAsync(path, rv, timeout, ct);
     }
 }

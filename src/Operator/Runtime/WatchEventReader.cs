@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
+using WgIsolate.Operator.Kube;
 
 namespace WgIsolate.Operator.Runtime;
 
@@ -99,17 +100,9 @@ public static class WatchEventReader
         throw new JsonException("a watch event without a type");
     }
 
-    // Straight from the pooled bytes, with the client's serializer settings (its converters and naming), which it
-    // hands out only to a configuration callback.
+    // Straight from the pooled bytes, with the client's serializer settings.
     private static TValue Deserialize<TValue>(ReadOnlySpan<byte> line) =>
-        JsonSerializer.Deserialize<TValue>(line, ClientJsonOptions.Value) ?? throw new JsonException("a watch event is null");
-
-    private static readonly Lazy<JsonSerializerOptions> ClientJsonOptions = new(() =>
-    {
-        JsonSerializerOptions? options = null;
-        KubernetesJson.AddJsonOptions(o => options = o);
-        return options ?? throw new InvalidOperationException("KubernetesJson did not hand out its serializer options");
-    });
+        JsonSerializer.Deserialize<TValue>(line, KubeJson.Options) ?? throw new JsonException("a watch event is null");
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \r\t"u8).IsEmpty;
 

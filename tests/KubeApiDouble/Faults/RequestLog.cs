@@ -17,7 +17,7 @@ public sealed record ApiRequest(string Verb, string Resource, string? Namespace,
     /// <summary>The request body's media type, e.g. application/json-patch+json for a JSON patch.</summary>
     public string? ContentType { get; init; }
 
-    /// <summary>The request body's length (Content-Length; 0 without a body).</summary>
+    /// <summary>The request body's length as read (0 without a body, or when the request was refused before it was read).</summary>
     public long RequestBytes { get; init; }
 }
 

@@ -30,6 +30,8 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
         }
         var verb = Verb(context.Request, target);
         var token = BearerToken(context.Request);
+        var received = new CountingReadStream(context.Request.Body);
+        context.Request.Body = received;
         var code = 200;
         var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         WriteFreeze? holder = null;
@@ -78,7 +80,7 @@ public sealed class ResourceHandler(ObjectStore store, KindRegistry kinds, Fault
                 log.Add(new ApiRequest(verb, target.Resource, target.Namespace, target.Name, code, token, System.Diagnostics.Stopwatch.GetElapsedTime(arrived))
                 {
                     ContentType = context.Request.ContentType,
-                    RequestBytes = context.Request.ContentLength ?? 0,
+                    RequestBytes = received.BytesRead,
                 });
             }
             holder?.Answered();

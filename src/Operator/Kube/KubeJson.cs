@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace WgIsolate.Operator.Kube;
+
+/// <summary>The client's JSON settings (its converters and naming), which it hands out only to a configuration
+/// callback, for the requests and watch events this process serialises itself.</summary>
+public static class KubeJson
+{
+    private static readonly Lazy<JsonSerializerOptions> Client = new(() =>
+    {
+        JsonSerializerOptions? options = null;
+        KubernetesJson.AddJsonOptions(o => options = o);
+        return options ?? throw new InvalidOperationException("KubernetesJson did not hand out its serializer options");
+    });
+
+    public static JsonSerializerOptions Options => Client.Value;
+}
+
+/// <summary>What is read of a written object: the rest (a megabyte of data or spec, an agent's status) is skipped
+/// unparsed.</summary>
+public sealed class MetadataOnly
+{
+    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+}
