@@ -49,6 +49,7 @@ public static class OperatorApp
         AddLeaderElection(services, options);
 
         services.AddSingleton<IIsolatedAppStore, KubeIsolatedAppStore>();
+        services.AddSingleton(sp => new KubeHttp(sp.GetRequiredService<Kubernetes>()));
         services.AddSingleton<IIsolatedNodeStore, KubeIsolatedNodeStore>();
         services.AddSingleton<IConfigMapStore>(sp => new KubeConfigMapStore(sp.GetRequiredService<Kubernetes>(), options.Namespace, options.AllocationConfigMap));
         services.AddSingleton<IPresharedKeyStore>(sp => new KubePresharedKeyStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.PresharedKeySecret));

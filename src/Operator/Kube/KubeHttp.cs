@@ -11,17 +11,22 @@ namespace WgIsolate.Operator.Kube;
 /// Requests through the client's own HttpClient and credentials (TLS, the kubeconfig's authentication, a rotating
 /// service account token) where its generated calls cost too much at the scale: they serialise a body to a
 /// string and then to bytes and read every answer whole, which for the 611 KiB allocation ConfigMap, written a few
-/// hundred times while a cluster converges, was most of the operator's large-object garbage; and they wrap a watch
+/// hundred times while a cluster converges, and for whole node specs was most of the operator's large-object garbage; and they wrap a watch
 /// in content only their string-per-event watcher can read. Refusals are <see cref="HttpRequestException"/>s with
-/// the status code, which <see cref="KubeErrors"/> reads like the client's own.
+/// the status code, which <see cref="KubeErrors"/> reads like the client's own. IsolatedNode spec writes go here
+/// too: a whole spec is 0.8 MB.
 /// </summary>
 public sealed class KubeHttp(Kubernetes client)
 {
-    /// <summary>Writes an object (PUT or POST) with its JSON streamed to the server, and reads back only the stored
-    /// object's metadata.</summary>
-    public async Task<k8s.Models.V1ObjectMeta> WriteAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    public const string JsonPatch = "application/json-patch+json";
+    public const string MergePatch = "application/merge-patch+json";
+
+    /// <summary>Writes an object (PUT, POST) or a patch (PATCH with <paramref name="mediaType"/>) with its JSON streamed
+    /// to the server, and reads back only the stored object's metadata.</summary>
+    public async Task<k8s.Models.V1ObjectMeta> WriteAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken,
+        string mediaType = "application/json")
     {
-        using var content = JsonContent.Create(body, body.GetType(), options: KubeJson.Options);
+        using var content = JsonContent.Create(body, body.GetType(), new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType), KubeJson.Options);
         using var response = await SendAsync(method, path, content, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var written = await JsonSerializer.DeserializeAsync<MetadataOnly>(stream, KubeJson.Options, cancellationToken);

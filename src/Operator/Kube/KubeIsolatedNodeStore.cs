@@ -8,14 +8,15 @@ namespace WgIsolate.Operator.Kube;
 /// Writes IsolatedNode.spec without reading it first. With a basis, a JSON patch of what changed
 /// (<see cref="NodeSpecPatch"/>) whose first operation tests metadata.generation against the basis's: the API server
 /// refuses it (422) when the spec changed since, and the spec is then written whole. Generation, not
-/// resourceVersion: agents write status all the time, and each write moves the resourceVersion, not the spec. Without one, a JSON merge patch of the whole spec: the spec is the operator's alone and its
-/// interfaces list is replaced by a merge patch, never merged, so that patch needs no resourceVersion. Neither
-/// can lose an agent's status, which lives in the status subresource. Responses are read for their metadata only:
-/// at 10,000 peer entries a spec is megabytes.
+/// resourceVersion: agents write status all the time, and each write moves the resourceVersion, not the spec.
+/// Without a basis, a JSON merge patch of the whole spec: the spec is the operator's alone and its interfaces list
+/// is replaced by a merge patch, never merged, so that patch needs no resourceVersion. Neither
+/// can lose an agent's status, which lives in the status subresource. Bodies are streamed and answers read for
+/// their metadata only (<see cref="KubeHttp"/>): at 10,000 peer entries a spec is megabytes.
 /// </summary>
-public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeStore
+public sealed class KubeIsolatedNodeStore(KubeHttp http) : IIsolatedNodeStore
 {
-    private const string Plural = V1Alpha1IsolatedNode.KubePluralName;
+    private const string Path = $"apis/{ApiGroup.Group}/{ApiGroup.Version}/{V1Alpha1IsolatedNode.KubePluralName}";
 
     public async Task<long> SetSpecAsync(string nodeName, IsolatedNodeSpec spec, NodeSpecBasis? basis, bool exists, CancellationToken cancellationToken)
     {
@@ -28,7 +29,7 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         if (!exists && await TryCreateAsync(nodeName, spec, cancellationToken) is { } created) return created;
         try
         {
-            return await PatchAsync(nodeName, new V1Patch(new Dictionary<string, object> { ["spec"] = spec }, V1Patch.PatchType.MergePatch), cancellationToken);
+            return await PatchAsync(nodeName, new Dictionary<string, object> { ["spec"] = spec }, KubeHttp.MergePatch, cancellationToken);
         }
         catch (Exception e) when (KubeErrors.IsNotFound(e))
         {
@@ -47,7 +48,7 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         List<JsonPatchOperation> operations = [JsonPatchOperation.Test("/metadata/generation", generation), .. changes];
         try
         {
-            return await PatchAsync(nodeName, new V1Patch(operations, V1Patch.PatchType.JsonPatch), cancellationToken);
+            return await PatchAsync(nodeName, operations, KubeHttp.JsonPatch, cancellationToken);
         }
         catch (Exception e) when (KubeErrors.IsUnprocessable(e) || KubeErrors.IsNotFound(e))
         {
@@ -55,12 +56,8 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         }
     }
 
-    private async Task<long> PatchAsync(string nodeName, V1Patch patch, CancellationToken cancellationToken)
-    {
-        var written = await client.CustomObjects.PatchClusterCustomObjectAsync<MetadataOnly>(
-            patch, ApiGroup.Group, ApiGroup.Version, Plural, nodeName, cancellationToken: cancellationToken);
-        return Generation(written);
-    }
+    private async Task<long> PatchAsync(string nodeName, object patch, string mediaType, CancellationToken cancellationToken) =>
+        Generation(await http.WriteAsync(HttpMethod.Patch, $"{Path}/{nodeName}", patch, cancellationToken, mediaType));
 
     /// <returns>Null when it exists already.</returns>
     private async Task<long?> TryCreateAsync(string nodeName, IsolatedNodeSpec spec, CancellationToken cancellationToken)
@@ -68,9 +65,7 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         try
         {
             var created = new V1Alpha1IsolatedNode { Metadata = new V1ObjectMeta { Name = nodeName }, Spec = spec };
-            var written = await client.CustomObjects.CreateClusterCustomObjectAsync<MetadataOnly>(
-                created, ApiGroup.Group, ApiGroup.Version, Plural, cancellationToken: cancellationToken);
-            return Generation(written);
+            return Generation(await http.WriteAsync(HttpMethod.Post, Path, created, cancellationToken));
         }
         catch (Exception e) when (KubeErrors.IsConflict(e))
         {
@@ -78,6 +73,6 @@ public sealed class KubeIsolatedNodeStore(IKubernetes client) : IIsolatedNodeSto
         }
     }
 
-    private static long Generation(MetadataOnly written) =>
-        written.Metadata.Generation ?? throw new InvalidOperationException("the API server answered an IsolatedNode write without metadata.generation");
+    private static long Generation(V1ObjectMeta written) =>
+        written.Generation ?? throw new InvalidOperationException("the API server answered an IsolatedNode write without metadata.generation");
 }

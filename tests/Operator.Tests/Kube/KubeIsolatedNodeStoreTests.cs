@@ -32,7 +32,7 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     [Fact]
     public async Task SpecCreatedThenPatchedWhole_WithoutReads_AgentStatusKept()
     {
-        var store = new KubeIsolatedNodeStore(_client!);
+        var store = new KubeIsolatedNodeStore(new KubeHttp(_client!));
 
         await store.SetSpecAsync("node-1", Spec(51820), basis: null, exists: false, CancellationToken.None);
         var reported = await ReadAsync();
@@ -52,7 +52,7 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     [Fact]
     public async Task SpecForAnObjectTheCacheDoesNotKnowYet_CreatedOrPatched()
     {
-        var store = new KubeIsolatedNodeStore(_client!);
+        var store = new KubeIsolatedNodeStore(new KubeHttp(_client!));
 
         await store.SetSpecAsync("node-1", Spec(51820), basis: null, exists: true, CancellationToken.None);
         await store.SetSpecAsync("node-1", Spec(51821), basis: null, exists: false, CancellationToken.None);
@@ -64,7 +64,7 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     [Fact]
     public async Task Change_IsOneSmallJsonPatch_AgentStatusWritesInBetweenDoNotMatter_AStaleSpecGoesWhole()
     {
-        var store = new KubeIsolatedNodeStore(_client!);
+        var store = new KubeIsolatedNodeStore(new KubeHttp(_client!));
         var first = Spec(51820);
         var created = await store.SetSpecAsync("node-1", first, basis: null, exists: false, CancellationToken.None);
         await ReportStatusAsync();
