@@ -31,7 +31,7 @@ public static class OperatorApp
 
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        // One client per process. Watches and ConfigMap writes use its HttpClient and credentials (KubeHttp).
+        // One client per process. Watches and the large writes use its HttpClient and credentials (KubeHttp).
         services.AddSingleton(_ => new Kubernetes(ClientConfiguration(builder.Configuration["kubeconfig"])));
         services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.AddSingleton<OperatorExit>();

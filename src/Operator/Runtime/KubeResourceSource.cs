@@ -59,7 +59,7 @@ public sealed class KubeResourceSource<T, TList>(string resource, KubeListCall<T
 
     private Exception Translate(Exception failure, string resourceVersion) => failure switch
     {
-        KubernetesException { Status.Code: (int)HttpStatusCode.Gone } or HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } =>
+        KubernetesException { Status.Code: (int)HttpStatusCode.Gone } =>
             new ResourceExpiredException($"resourceVersion {resourceVersion} of {resource} is gone: {failure.Message}", failure),
         KubernetesException =>
             new WatchErrorEventException($"Watch of {resource} from resourceVersion {resourceVersion} sent an error: {failure.Message}", failure),
