@@ -22,14 +22,17 @@ public sealed class KubeHttp(Kubernetes client)
     public const string MergePatch = "application/merge-patch+json";
 
     /// <summary>Writes an object (PUT, POST) or a patch (PATCH with <paramref name="mediaType"/>) with its JSON streamed
-    /// to the server, and reads back only the stored object's metadata.</summary>
+    /// to the server, and reads back only the stored object's metadata. Like the generated calls, it gives up after
+    /// the client's HttpClientTimeout: its HttpClient has none, and a write must not wait forever on a stuck server.</summary>
     public async Task<k8s.Models.V1ObjectMeta> WriteAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken,
         string mediaType = "application/json")
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(client.HttpClientTimeout);
         using var content = JsonContent.Create(body, body.GetType(), new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType), KubeJson.Options);
-        using var response = await SendAsync(method, path, content, cancellationToken);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var written = await JsonSerializer.DeserializeAsync<MetadataOnly>(stream, KubeJson.Options, cancellationToken);
+        using var response = await SendAsync(method, path, content, timeout.Token);
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var written = await JsonSerializer.DeserializeAsync<MetadataOnly>(stream, KubeJson.Options, timeout.Token);
         return written?.Metadata ?? throw new InvalidDataException($"{method} {path} answered without an object");
     }
 
