@@ -59,7 +59,9 @@ public static class OperatorApp
         // The pure logic of src/Core behind the controllers' ports.
         services.AddSingleton<IAppValidator, CoreAppValidator>();
         services.AddSingleton<IMeshPlanner>(_ => new CoreMeshPlanner(options.PresharedKeySecret));
-        services.AddSingleton<IAllocations>(sp => new ConfigMapAllocations(sp.GetRequiredService<IConfigMapStore>(), options.ClusterPrefix,
+        services.AddSingleton<IAllocations>(sp => new ConfigMapAllocations(sp.GetRequiredService<IConfigMapStore>(),
+            // The chart always sets the variable; empty means "not configured".
+            string.IsNullOrWhiteSpace(options.ClusterPrefix) ? null : options.ClusterPrefix,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigMapAllocations>>()));
         AddControllers(services, options);
         services.AddHostedService<ControllersService>();
