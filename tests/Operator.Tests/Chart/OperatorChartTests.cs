@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using WgIsolate.Core.Api;
 using WgIsolate.Operator.Tests.Controllers;
 using WgIsolate.Operator.Tests.Scenarios;
@@ -6,7 +7,7 @@ using WgIsolate.Operator.Tests.Scenarios;
 namespace WgIsolate.Operator.Tests.Chart;
 
 /// <summary>The chart's operator objects as rendered, and its RBAC against every request the operator really makes.</summary>
-public sealed class OperatorChartTests
+public sealed partial class OperatorChartTests
 {
     private const string ReleaseNamespace = "ops";
 
@@ -22,7 +23,7 @@ public sealed class OperatorChartTests
     {
         var manifests = Render();
 
-        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"],
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"],
             manifests.Select(m => (string)m["kind"]!).Order(StringComparer.Ordinal));
         var deployment = Single(manifests, "Deployment");
         var pod = deployment["spec"]!["template"]!;
@@ -92,6 +93,92 @@ public sealed class OperatorChartTests
         Assert.Contains(requests, r => r.Resource == "secrets");
         Assert.Empty(denied);
     }
+
+    [Fact]
+    public void ServiceMonitor_OnlyWhenAsked_ScrapesTheMetricsService()
+    {
+        Assert.DoesNotContain(Render(), m => (string?)m["kind"] == "ServiceMonitor");
+
+        var manifests = Render(v => v["metrics"]!["serviceMonitor"]!["enabled"] = true);
+
+        var monitor = Single(manifests, "ServiceMonitor");
+        var service = Single(manifests, "Service");
+        Assert.True(JsonNode.DeepEquals(monitor["spec"]!["selector"]!["matchLabels"], service["metadata"]!["labels"]));
+        Assert.Equal((string?)service["spec"]!["ports"]![0]!["name"], (string?)monitor["spec"]!["endpoints"]![0]!["port"]);
+    }
+
+    /// <summary>Every query of the Grafana dashboard names a metric the running operator exports, grouped by labels
+    /// it has (or that Prometheus adds to every target).</summary>
+    [Fact]
+    public async Task Dashboard_QueriesOnlyMetricsAndLabelsTheOperatorExports()
+    {
+        var dashboardMap = Single(Render(), "ConfigMap");
+        Assert.Equal("1", (string?)dashboardMap["metadata"]!["labels"]!["grafana_dashboard"]);
+        var dashboard = JsonNode.Parse((string)dashboardMap["data"]!["wgisolate-operator.json"]!)!;
+        var queries = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => (string)t!["expr"]!).ToList();
+
+        await using var cluster = await ScenarioCluster.StartAsync(_ => { });
+        // One failed status write, so the error counter has a sample with its labels too.
+        cluster.Api.Faults.FailWrites("update", "isolatedapps/status", 1);
+        await cluster.CreateNodeAsync("node-1", "2001:db8::1");
+        await cluster.CreatePodAsync("receiver-0", "receiver", "node-1");
+        await cluster.CreateAppAsync("receiver");
+        await ScenarioCluster.EventuallyAsync(() => cluster.GetIsolatedNodeAsync("node-1"), n => n.Spec.Interfaces.Count == 1, "receiver-0 planned");
+        await ScenarioCluster.EventuallyAsync(() => cluster.GetAppAsync("receiver"), a => a.Status?.Instances.Count == 1, "receiver's status written after the failure");
+        var exported = ExportedMetrics(await cluster.Operator.Http.GetStringAsync("/metrics"));
+
+        var problems = new List<string>();
+        foreach (var query in queries)
+        {
+            var metrics = MetricName().Matches(query).Select(m => m.Value).Distinct().ToList();
+            problems.AddRange(metrics.Where(m => !exported.ContainsKey(m)).Select(m => $"{query}: no metric {m}"));
+            var labels = metrics.Where(exported.ContainsKey).SelectMany(m => exported[m]).Concat(TargetLabels).ToHashSet();
+            foreach (Match by in GroupedBy().Matches(query))
+            {
+                problems.AddRange(by.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries).Where(l => !labels.Contains(l)).Select(l => $"{query}: no label {l}"));
+            }
+        }
+
+        Assert.True(queries.Count >= 7, "the dashboard shows reconciles, errors, durations, queue depth, subnets, instances and the leader");
+        Assert.Empty(problems);
+    }
+
+    // Labels Prometheus puts on every sample of a scraped pod.
+    private static readonly string[] TargetLabels = ["pod", "namespace", "instance", "job"];
+
+    /// <summary>Each exported series name (histograms also as _bucket, _sum, _count) with the labels seen on it.</summary>
+    private static Dictionary<string, HashSet<string>> ExportedMetrics(string exposition)
+    {
+        var metrics = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith("# TYPE wgisolate_", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ');
+                string[] names = parts[3] == "histogram" ? [$"{parts[2]}_bucket", $"{parts[2]}_sum", $"{parts[2]}_count"] : [parts[2]];
+                foreach (var name in names) metrics.TryAdd(name, []);
+            }
+            else if (line.StartsWith("wgisolate_", StringComparison.Ordinal) && SampleLabels().Match(line) is { Success: true } sample)
+            {
+                if (!metrics.TryGetValue(sample.Groups[1].Value, out var labels)) metrics[sample.Groups[1].Value] = labels = [];
+                labels.UnionWith(LabelName().Matches(sample.Groups[2].Value).Select(m => m.Groups[1].Value));
+            }
+        }
+
+        return metrics;
+    }
+
+    [GeneratedRegex(@"wgisolate_[a-z_]+")]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex(@"\bby \(([^)]*)\)")]
+    private static partial Regex GroupedBy();
+
+    [GeneratedRegex(@"^(wgisolate_[a-z_]+)\{([^}]*)\}")]
+    private static partial Regex SampleLabels();
+
+    [GeneratedRegex(@"([a-z_]+)=""")]
+    private static partial Regex LabelName();
 
     private static string Key(byte b) => Convert.ToBase64String(Enumerable.Repeat(b, 32).ToArray());
 
