@@ -61,12 +61,7 @@ public sealed partial class OperatorChartTests
         await using var cluster = await ScenarioCluster.StartAsync(_ => { });
         await cluster.StopOperatorAsync(cluster.Operator);
         await cluster.StartOperatorAsync(leaderElection: true, token: "chart-service-account");
-        await cluster.CreateNodeAsync("node-1", "2001:db8::1");
-        await cluster.CreateNodeAsync("node-2", "10.0.0.2");
-        await cluster.CreatePodAsync("receiver-0", "receiver", "node-1");
-        await cluster.CreatePodAsync("sender-0", "sender", "node-2");
-        await cluster.CreateAppAsync("receiver", "sender");
-        await cluster.CreateAppAsync("sender", "receiver");
+        await cluster.CreateReceiverAndSenderAsync();
         await cluster.UpdateAppAsync("receiver", a => a.Spec.PresharedKey = true);
         await ScenarioCluster.EventuallyAsync(() => cluster.GetIsolatedNodeAsync("node-2"), n => n.Spec.Interfaces.Count == 1, "sender-0 planned on node-2");
         await cluster.AgentReportsAsync("node-1", new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = Key(1), Ready = true });

@@ -17,12 +17,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await ScenarioCluster.StartAsync(_ => { });
-        await Cluster.CreateNodeAsync("node-1", "2001:db8::1");
-        await Cluster.CreateNodeAsync("node-2", "10.0.0.2");
-        await Cluster.CreatePodAsync("receiver-0", "receiver", "node-1");
-        await Cluster.CreatePodAsync("sender-0", "sender", "node-2");
-        await Cluster.CreateAppAsync("receiver", "sender");
-        await Cluster.CreateAppAsync("sender", "receiver");
+        await Cluster.CreateReceiverAndSenderAsync();
     }
 
     private Task<V1Alpha1IsolatedNode> NodeAsync(string node, Func<NodeInterfaceSpec, bool> done, string what) =>

@@ -71,6 +71,18 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         await replica.DisposeAsync();
     }
 
+    /// <summary>Nodes node-1 (IPv6) and node-2 (IPv4) with pods receiver-0 and sender-0, and the apps receiver and
+    /// sender listing each other.</summary>
+    public async Task CreateReceiverAndSenderAsync()
+    {
+        await CreateNodeAsync("node-1", "2001:db8::1");
+        await CreateNodeAsync("node-2", "10.0.0.2");
+        await CreatePodAsync("receiver-0", "receiver", "node-1");
+        await CreatePodAsync("sender-0", "sender", "node-2");
+        await CreateAppAsync("receiver", "sender");
+        await CreateAppAsync("sender", "receiver");
+    }
+
     public Task<V1Alpha1IsolatedApp> CreateAppAsync(string name, params string[] peers)
     {
         var app = new V1Alpha1IsolatedApp
