@@ -61,10 +61,12 @@ internal static partial class ChartTemplates
         return output.Append(template, at, template.Length - at).ToString();
     }
 
+    // Go templates' truth: false, 0, "" and empty collections are false.
     private static bool Truthy(JsonNode node) => node switch
     {
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<string>(out var text) => text.Length > 0,
+        JsonValue v when v.TryGetValue<double>(out var number) => number != 0,
         JsonObject o => o.Count > 0,
         JsonArray a => a.Count > 0,
         _ => true,
