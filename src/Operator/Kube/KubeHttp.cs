@@ -1,20 +1,22 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using k8s;
+using k8s.Models;
 using WgIsolate.Operator.Runtime;
 
 namespace WgIsolate.Operator.Kube;
 
 /// <summary>
-/// Requests through the client's own HttpClient and credentials (TLS, the kubeconfig's authentication, a rotating
-/// service account token) where its generated calls cost too much at the scale: they serialise a body to a
-/// string and then to bytes and read every answer whole, which for the 611 KiB allocation ConfigMap, written a few
-/// hundred times while a cluster converges, and for whole node specs was most of the operator's large-object garbage; and they wrap a watch
-/// in content only their string-per-event watcher can read. Refusals are <see cref="HttpRequestException"/>s with
-/// the status code, which <see cref="KubeErrors"/> reads like the client's own. IsolatedNode spec writes go here
-/// too: a whole spec is 0.8 MB.
+/// Requests through the client's own HttpClient, credentials (TLS, the kubeconfig's authentication, a rotating
+/// service account token) and timeout where its generated calls cost too much at the scale. Those
+/// serialise a body to a string and then to bytes and parse every answer whole, which for whole IsolatedNode specs
+/// (0.8 MB) and the allocation ConfigMap (611 KiB, written a few hundred times while a cluster converges) was most
+/// of the operator's large-object garbage; and they wrap a watch in content only their string-per-event watcher
+/// can read. Refusals are <see cref="HttpRequestException"/>s with the status code, which <see cref="KubeErrors"/>
+/// reads like the client's own.
 /// </summary>
 public sealed class KubeHttp(Kubernetes client)
 {
@@ -24,12 +26,12 @@ public sealed class KubeHttp(Kubernetes client)
     /// <summary>Writes an object (PUT, POST) or a patch (PATCH with <paramref name="mediaType"/>) with its JSON streamed
     /// to the server, and reads back only the stored object's metadata. Like the generated calls, it gives up after
     /// the client's HttpClientTimeout: its HttpClient has none, and a write must not wait forever on a stuck server.</summary>
-    public async Task<k8s.Models.V1ObjectMeta> WriteAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken,
+    public async Task<V1ObjectMeta> WriteAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken,
         string mediaType = "application/json")
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(client.HttpClientTimeout);
-        using var content = JsonContent.Create(body, body.GetType(), new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType), KubeJson.Options);
+        using var content = JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue(mediaType), KubeJson.Options);
         using var response = await SendAsync(method, path, content, timeout.Token);
         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
         var written = await JsonSerializer.DeserializeAsync<MetadataOnly>(stream, KubeJson.Options, timeout.Token);
