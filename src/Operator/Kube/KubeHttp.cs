@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 using WgIsolate.Operator.Runtime;
@@ -66,5 +67,12 @@ public sealed class KubeHttp(Kubernetes client)
             var answer = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new HttpRequestException($"{method} {pathAndQuery} was refused with {(int)response.StatusCode}: {answer}", null, response.StatusCode);
         }
+    }
+
+    /// <summary>What is read of a written object: the rest (a megabyte of data or spec, an agent's status) is skipped
+    /// unparsed.</summary>
+    private sealed class MetadataOnly
+    {
+        [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using k8s;
-using k8s.Models;
 
 namespace WgIsolate.Operator.Kube;
 
@@ -17,11 +15,4 @@ public static class KubeJson
     });
 
     public static JsonSerializerOptions Options => Client.Value;
-}
-
-/// <summary>What is read of a written object: the rest (a megabyte of data or spec, an agent's status) is skipped
-/// unparsed.</summary>
-public sealed class MetadataOnly
-{
-    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
 }
