@@ -51,7 +51,7 @@ public static class OperatorApp
         services.AddSingleton<IIsolatedAppStore, KubeIsolatedAppStore>();
         services.AddSingleton(sp => new KubeHttp(sp.GetRequiredService<Kubernetes>()));
         services.AddSingleton<IIsolatedNodeStore, KubeIsolatedNodeStore>();
-        services.AddSingleton<IConfigMapStore>(sp => new KubeConfigMapStore(sp.GetRequiredService<Kubernetes>(), options.Namespace, options.AllocationConfigMap));
+        services.AddSingleton<IConfigMapStore>(sp => new KubeConfigMapStore(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<KubeHttp>(), options.Namespace, options.AllocationConfigMap));
         services.AddSingleton<IPresharedKeyStore>(sp => new KubePresharedKeyStore(sp.GetRequiredService<IKubernetes>(), options.Namespace, options.PresharedKeySecret));
         services.AddSingleton<IEventRecorder, KubeEventRecorder>();
         services.AddSingleton<MeshView>();

@@ -10,10 +10,8 @@ namespace WgIsolate.Operator.Kube;
 /// and at 10,000 instances a read is 611 KiB. When it is not, the write's 409 says so. Writes go through
 /// <see cref="KubeHttp"/>: the body streamed, only the stored metadata read back.
 /// </summary>
-public sealed class KubeConfigMapStore(Kubernetes client, string ns, string name) : IConfigMapStore
+public sealed class KubeConfigMapStore(IKubernetes client, KubeHttp http, string ns, string name) : IConfigMapStore
 {
-    private readonly KubeHttp _http = new(client);
-
     private V1ConfigMap? _known;
 
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(CancellationToken cancellationToken) =>
@@ -40,13 +38,13 @@ public sealed class KubeConfigMapStore(Kubernetes client, string ns, string name
                     Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = OperatorLabels.ManagedBy },
                     Data = after.ToDictionary(),
                 };
-                created.Metadata = await _http.WriteAsync(HttpMethod.Post, $"api/v1/namespaces/{ns}/configmaps", created, cancellationToken);
+                created.Metadata = await http.WriteAsync(HttpMethod.Post, $"api/v1/namespaces/{ns}/configmaps", created, cancellationToken);
                 _known = created;
                 return after;
             }
 
             current.Data = after.ToDictionary();
-            current.Metadata = await _http.WriteAsync(HttpMethod.Put, $"api/v1/namespaces/{ns}/configmaps/{name}", current, cancellationToken);
+            current.Metadata = await http.WriteAsync(HttpMethod.Put, $"api/v1/namespaces/{ns}/configmaps/{name}", current, cancellationToken);
             _known = current;
             return after;
         });

@@ -14,7 +14,7 @@ public sealed class KubeConfigMapStoreTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _api = await LoopbackApi.StartAsync(server => _configMaps.Map(server, "/api/v1/namespaces/ops/configmaps"));
 
-    private KubeConfigMapStore Store => new(_api!.Client, "ops", "state");
+    private KubeConfigMapStore Store => new(_api!.Client, new KubeHttp(_api.Client), "ops", "state");
 
     private static Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> Set(string key, string value) =>
         data => new Dictionary<string, string>(data) { [key] = value };
