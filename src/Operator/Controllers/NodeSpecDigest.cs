@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using k8s.Models;
 using WgIsolate.Core.Api;
+using WgIsolate.Operator.Kube;
 
 namespace WgIsolate.Operator.Controllers;
 
@@ -21,12 +21,9 @@ public static class NodeSpecDigest
     public static string Of(IsolatedNodeSpec spec)
     {
         using var hash = new HashingStream();
-        JsonSerializer.Serialize(hash, spec, SpecJson);
+        JsonSerializer.Serialize(hash, spec, KubeJson.Options);
         return Convert.ToHexStringLower(hash.Digest());
     }
-
-    // What the API sees of a spec (nulls left out, as KubernetesJson writes them); only compared with itself.
-    private static readonly JsonSerializerOptions SpecJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private sealed class HashingStream : Stream
     {

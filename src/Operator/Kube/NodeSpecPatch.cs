@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using WgIsolate.Core.Api;
 
@@ -33,7 +32,7 @@ public static class NodeSpecPatch
             }
             else if (!EditList($"{path}/peers", before.Peers, after.Peers, p => (p.App, p.Instance), operations, (peerPath, a, b) =>
                      {
-                         if (!SameJson(a, b, Whole)) operations.Add(JsonPatchOperation.Replace(peerPath, b));
+                         if (!SameJson(a, b, KubeJson.Options)) operations.Add(JsonPatchOperation.Replace(peerPath, b));
                      }))
             {
                 operations.Add(JsonPatchOperation.Replace($"{path}/peers", after.Peers));
@@ -96,27 +95,17 @@ public static class NodeSpecPatch
         return true;
     }
 
-    // Compared as the API would store them, so a field added to the types later is compared without anyone
-    // remembering to add it here.
+    // Compared as the client serialises them for the API, so a field added to the types later is compared without
+    // anyone remembering to add it here.
     private static bool SameJson<T>(T a, T b, JsonSerializerOptions options) =>
         JsonSerializer.SerializeToUtf8Bytes(a, options).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, options));
 
-    private static readonly JsonSerializerOptions Whole = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
-    private static readonly JsonSerializerOptions InterfaceWithoutPeers = new()
+    private static readonly JsonSerializerOptions InterfaceWithoutPeers = new(KubeJson.Options)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        TypeInfoResolver = KubeJson.Options.TypeInfoResolver!.WithAddedModifier(info =>
         {
-            Modifiers =
-            {
-                info =>
-                {
-                    if (info.Type != typeof(NodeInterfaceSpec)) return;
-                    var peers = info.Properties.Single(p => p.Name == "peers");
-                    info.Properties.Remove(peers);
-                },
-            },
-        },
+            if (info.Type != typeof(NodeInterfaceSpec)) return;
+            info.Properties.Remove(info.Properties.Single(p => p.Name == "peers"));
+        }),
     };
 }
