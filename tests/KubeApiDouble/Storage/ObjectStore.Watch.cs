@@ -35,7 +35,7 @@ public sealed partial class ObjectStore
             {
                 throw ApiError.Gone($"too old resource version: {from} ({_compactedThrough})");
             }
-            var watch = new WatchSubscription(kind, ns, labels, fields, Forget);
+            var watch = new WatchSubscription(kind, new Selection(ns, labels, fields), Forget);
             if (fromResourceVersion is null or 0)
             {
                 foreach (var obj in Bucket(kind).Values.Where(o => watch.Matches(o.Tree)))

@@ -53,10 +53,8 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
         lock (_gate)
         {
             (var objects, rv) = exactResourceVersion is { } exact ? SnapshotAt(kind, exact) : (Bucket(kind).Values, _resourceVersion);
-            matching = objects
-                .Where(o => ns is null || (string?)o.Tree["metadata"]?["namespace"] == ns)
-                .Where(o => labels.Matches(o.Tree) && fields.Matches(o.Tree))
-                .ToList();
+            var selection = new Selection(ns, labels, fields);
+            matching = objects.Where(o => selection.Matches(o.Tree)).ToList();
         }
         return (matching.Select(o => WithApiVersion(o.Copy(), kind)).ToList(), rv);
     }
@@ -112,8 +110,8 @@ public sealed partial class ObjectStore(TimeProvider clock, int historyLimit)
     public StoredObject Update(ResourceKind kind, string? ns, string name, JsonObject body, bool statusOnly) =>
         Mutate(kind, ns, name, _ => body.DeepClone().AsObject(), statusOnly, unconditionalAllowed: !kind.RequiresResourceVersionOnUpdate);
 
-    /// <summary>PATCH: the patch applies to the stored object under the lock, so it never conflicts unless the patch
-    /// itself carries a stale metadata.resourceVersion.</summary>
+    /// <summary>PATCH: the patch applies to the version just read and is applied again if another write commits
+    /// first, so it never conflicts unless the patch itself carries a stale metadata.resourceVersion.</summary>
     /// <param name="patch">Gets a private copy of the stored object, which it may change in place.</param>
     public StoredObject Patch(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
         Mutate(kind, ns, name, patch, statusOnly, unconditionalAllowed: true);

@@ -8,8 +8,7 @@ public sealed record WatchFrame(string Type, string ObjectJson);
 
 /// <summary>An open watch: the store writes matching events into it in resourceVersion order; the HTTP layer drains
 /// it. Completing the channel ends the watch (a restart of the double, or disposal).</summary>
-public sealed class WatchSubscription(ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields,
-    Action<WatchSubscription> onDispose) : IDisposable
+public sealed class WatchSubscription(ResourceKind kind, Selection selection, Action<WatchSubscription> onDispose) : IDisposable
 {
     private readonly Channel<WatchFrame> _frames = Channel.CreateUnbounded<WatchFrame>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -18,8 +17,7 @@ public sealed class WatchSubscription(ResourceKind kind, string? ns, LabelSelect
 
     public ChannelReader<WatchFrame> Frames => _frames.Reader;
 
-    internal bool Matches(JsonObject obj) =>
-        (ns is null || (string?)obj["metadata"]?["namespace"] == ns) && labels.Matches(obj) && fields.Matches(obj);
+    internal bool Matches(JsonObject obj) => selection.Matches(obj);
 
     /// <summary>Translates a change into what this watch sees: an object entering the selection is ADDED, one leaving
     /// it is DELETED, as the real server's watch cache does.</summary>
