@@ -7,7 +7,7 @@ public static class MergePatch
 {
     /// <summary>The patched document, a new tree: neither argument is changed.</summary>
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch) =>
-        patch is JsonObject ? MergeInto(target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject(), patch) : patch?.DeepClone();
+        ApplyInPlace(target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject(), patch);
 
     /// <summary>Patches <paramref name="target"/> itself (a private copy) and returns the result.</summary>
     public static JsonNode? ApplyInPlace(JsonObject target, JsonNode? patch) =>
