@@ -20,7 +20,7 @@ public sealed record OperatorOptions
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Concurrent app reconciles. Their allocation changes are stored together in one ConfigMap write, so
-    /// more of them in flight means fewer writes of that (megabyte-sized, at 10,000 instances) ConfigMap.</summary>
+    /// more of them in flight means fewer writes of that ConfigMap (611 KiB at 10,000 instances).</summary>
     public int Workers { get; init; } = 8;
 
     public string AllocationConfigMap { get; init; } = "wgisolate-allocations";
