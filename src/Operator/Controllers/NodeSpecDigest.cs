@@ -20,36 +20,14 @@ public static class NodeSpecDigest
     /// bytes, for every write and every watch event, was most of the operator's large-object garbage.</summary>
     public static string Of(IsolatedNodeSpec spec)
     {
-        using var hash = new HashingStream();
-        JsonSerializer.Serialize(hash, spec, KubeJson.Options);
-        return Convert.ToHexStringLower(hash.Digest());
-    }
-
-    private sealed class HashingStream : Stream
-    {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public byte[] Digest() => hash.GetHashAndReset();
-
-        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
+        using var sha256 = SHA256.Create();
+        using (var hashing = new CryptoStream(Stream.Null, sha256, CryptoStreamMode.Write))
         {
-            if (disposing) hash.Dispose();
-            base.Dispose(disposing);
+            JsonSerializer.Serialize(hashing, spec, KubeJson.Options);
+            hashing.FlushFinalBlock();
         }
+
+        return Convert.ToHexStringLower(sha256.Hash!);
     }
 
     /// <summary>The digest of a cached IsolatedNode's spec; computed for copies that were not trimmed.</summary>
