@@ -56,26 +56,29 @@ public sealed class ClusterCache
         var ns = pod.Metadata.NamespaceProperty;
         var candidates = (pod.Metadata.Labels ?? new Dictionary<string, string>())
             .SelectMany(l => Apps.Cache.ByIndex(BySelectorLabel, LabelKey(ns, l.Key, l.Value)))
-            .Concat(Apps.Cache.ByIndex(BySelectorLabel, LabelKey(ns, "", "")));
+            .Concat(Apps.Cache.ByIndex(BySelectorLabel, WithoutMatchLabelsKey(ns)));
         return candidates.Where(app => LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
     }
 
     // An app is filed under its selector's first matchLabels label, which every pod it selects has; one without
     // matchLabels under its namespace's empty label, which every pod of the namespace is checked against.
-    private static string SelectorLabelKey(V1Alpha1IsolatedApp app) =>
-        app.Spec.Selector?.MatchLabels?.FirstOrDefault() is { Key: not null } first
-            ? LabelKey(app.Metadata.NamespaceProperty, first.Key, first.Value)
-            : LabelKey(app.Metadata.NamespaceProperty, "", "");
+    private static string SelectorLabelKey(V1Alpha1IsolatedApp app) => FirstSelectorLabelKey(app) ?? WithoutMatchLabelsKey(app.Metadata.NamespaceProperty);
+
+    private static string WithoutMatchLabelsKey(string ns) => LabelKey(ns, "", "");
+
+    // The label every pod the app selects carries, if its selector has matchLabels: the app is filed under it and
+    // its instances are looked up by it.
+    private static string? FirstSelectorLabelKey(V1Alpha1IsolatedApp app) =>
+        app.Spec.Selector?.MatchLabels?.FirstOrDefault() is { Key: not null } first ? LabelKey(app.Metadata.NamespaceProperty, first.Key, first.Value) : null;
 
     /// <summary>The app's instances: its selected pods that are scheduled, not finished and not being deleted. A
     /// selector with matchLabels looks at the pods carrying its first label only, not at every pod of the namespace
     /// (10,000 at the scale, for every app reconcile and mesh update).</summary>
     public IEnumerable<V1Pod> InstancesOf(V1Alpha1IsolatedApp app)
     {
-        var ns = app.Metadata.NamespaceProperty;
-        var candidates = app.Spec.Selector?.MatchLabels?.FirstOrDefault() is { Key: not null } first
-            ? Pods.Cache.ByIndex(ByLabel, LabelKey(ns, first.Key, first.Value))
-            : Pods.Cache.ByIndex(ByNamespace, ns);
+        var candidates = FirstSelectorLabelKey(app) is { } label
+            ? Pods.Cache.ByIndex(ByLabel, label)
+            : Pods.Cache.ByIndex(ByNamespace, app.Metadata.NamespaceProperty);
         return candidates.Where(pod => IsInstance(pod) && LabelSelectors.Matches(app.Spec.Selector, pod.Metadata.Labels));
     }
 

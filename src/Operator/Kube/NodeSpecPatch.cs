@@ -8,7 +8,7 @@ namespace WgIsolate.Operator.Kube;
 /// An IsolatedNode spec change as RFC 6902 operations: interfaces and their peers are lists keyed by app and
 /// instance, so removing one pod from its peers' nodes is one "remove" per interface instead of the whole spec
 /// (0.8 MB at the scale) on every node it touches. Indices are only valid against the exact spec they were
-/// computed from, so the store sends them with that version's resourceVersion as a precondition.
+/// computed from, so the store sends them behind a test of that spec's metadata.generation.
 /// </summary>
 public static class NodeSpecPatch
 {
