@@ -114,9 +114,9 @@ public static class WatchEventReader
         return bigger;
     }
 
+    // The object only: the type was read by TypeOf.
     private sealed class Envelope<TObject>
     {
-        [JsonPropertyName("type")] public string? Type { get; set; }
         [JsonPropertyName("object")] public TObject? Object { get; set; }
     }
 }
