@@ -45,10 +45,10 @@ public static class OperatorScaleRun
         var started = DateTime.UtcNow;
         await using var op = OperatorProcess.Start(api.KubeconfigPath,
             ["--Operator:Namespace=wgisolate-system", "--Operator:LeaderElection=false", "--Logging:LogLevel:Default=Warning"],
-            heapLimitBytes: settings.MemoryLimitMb * 1024L * 1024 * 3 / 4);
+            heapLimitBytes: settings.HeapLimitBytes);
         if (settings.MemoryLimitMb > 0)
         {
-            Console.WriteLine($"operator GC heap limited to {settings.MemoryLimitMb * 3 / 4} MB, as .NET does in a container limited to {settings.MemoryLimitMb} MB");
+            Console.WriteLine($"operator GC heap limited to {settings.HeapLimitBytes / (1024 * 1024)} MB, as .NET does in a container limited to {settings.MemoryLimitMb} MB");
         }
         try
         {

@@ -9,6 +9,9 @@ public sealed record ScaleSettings(int Apps, int Pods, int Nodes, int PeersEachS
 {
     public int PodsPerApp => Pods / Apps;
 
+    /// <summary>The GC heap limit .NET itself takes in a container limited to <see cref="MemoryLimitMb"/> (0: none).</summary>
+    public long HeapLimitBytes => MemoryLimitMb * 1024L * 1024 * 3 / 4;
+
     public static ScaleSettings Parse(IReadOnlyList<string> args)
     {
         var settings = new ScaleSettings(Apps: 1000, Pods: 10_000, Nodes: 100, PeersEachSide: 2, Timeout: TimeSpan.FromMinutes(10));
