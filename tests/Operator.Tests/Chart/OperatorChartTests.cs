@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WgIsolate.Core.Api;
-using WgIsolate.Operator.Tests.Controllers;
 using WgIsolate.Operator.Tests.Scenarios;
 
 namespace WgIsolate.Operator.Tests.Chart;
@@ -63,9 +62,7 @@ public sealed partial class OperatorChartTests
         await cluster.StartOperatorAsync(leaderElection: true, token: "chart-service-account");
         await cluster.CreateReceiverAndSenderAsync();
         await cluster.UpdateAppAsync("receiver", a => a.Spec.PresharedKey = true);
-        await ScenarioCluster.EventuallyAsync(() => cluster.GetIsolatedNodeAsync("node-2"), n => n.Spec.Interfaces.Count == 1, "sender-0 planned on node-2");
-        await cluster.AgentReportsAsync("node-1", new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = Key(1), Ready = true });
-        await cluster.AgentReportsAsync("node-2", new NodeInterfaceStatus { App = TestCache.Ref("sender"), Instance = "sender-0", PublicKey = Key(2), Ready = true });
+        await cluster.PublishReceiverAndSenderKeysAsync();
         await ScenarioCluster.EventuallyAsync(() => cluster.GetIsolatedNodeAsync("node-1"),
             n => n.Spec.Interfaces.SingleOrDefault()?.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "receiver-0 peering with sender-0 with a preshared key");
         await cluster.DeleteAppAsync("sender");
@@ -174,8 +171,6 @@ public sealed partial class OperatorChartTests
 
     [GeneratedRegex(@"([a-z_]+)=""")]
     private static partial Regex LabelName();
-
-    private static string Key(byte b) => Convert.ToBase64String(Enumerable.Repeat(b, 32).ToArray());
 
     private static HashSet<(string Group, string Resource, string Verb)> Rules(JsonObject role) =>
         [.. from rule in role["rules"]!.AsArray()

@@ -23,21 +23,10 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     private Task<V1Alpha1IsolatedNode> NodeAsync(string node, Func<NodeInterfaceSpec, bool> done, string what) =>
         ScenarioCluster.EventuallyAsync(() => Cluster.GetIsolatedNodeAsync(node), n => n.Spec.Interfaces.Count == 1 && done(n.Spec.Interfaces[0]), what);
 
-    private async Task<(string Receiver, string Sender)> PublishKeysAsync()
-    {
-        await NodeAsync("node-1", _ => true, "receiver-0 planned on node-1");
-        await NodeAsync("node-2", _ => true, "sender-0 planned on node-2");
-        await Cluster.AgentReportsAsync("node-1", new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = Key(1), Ready = true });
-        await Cluster.AgentReportsAsync("node-2", new NodeInterfaceStatus { App = TestCache.Ref("sender"), Instance = "sender-0", PublicKey = Key(2), Ready = true });
-        return (Key(1), Key(2));
-    }
-
-    private static string Key(byte b) => Convert.ToBase64String(Enumerable.Repeat(b, 32).ToArray());
-
     [Fact]
     public async Task TwoAppsListingEachOther_AgentsPublishKeys_EachSideGetsTheOtherAsPeer_ThenDroppingConsentRemovesBothSides()
     {
-        var (receiverKey, senderKey) = await PublishKeysAsync();
+        var (receiverKey, senderKey) = await Cluster.PublishReceiverAndSenderKeysAsync();
 
         var node1 = await NodeAsync("node-1", i => i.Peers.Count == 1, "receiver-0 peering with sender-0");
         var node2 = await NodeAsync("node-2", i => i.Peers.Count == 1, "sender-0 peering with receiver-0");
@@ -65,7 +54,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     public async Task EitherAppAskingForAPresharedKey_LinkGetsOneKeyInTheSecret_ReferencedFromBothSides()
     {
         await Cluster.UpdateAppAsync("sender", a => a.Spec.PresharedKey = true);
-        await PublishKeysAsync();
+        await Cluster.PublishReceiverAndSenderKeysAsync();
 
         var r = (await NodeAsync("node-1", i => i.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "receiver's peer with a PSK")).Spec.Interfaces[0].Peers[0];
         var s = (await NodeAsync("node-2", i => i.Peers.SingleOrDefault()?.PresharedKeyRef is not null, "sender's peer with a PSK")).Spec.Interfaces[0].Peers[0];
@@ -79,7 +68,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     [Fact]
     public async Task PodRescheduledUnderTheSameName_KeepsItsAddress_AndPeersGetTheNewEndpoint()
     {
-        await PublishKeysAsync();
+        await Cluster.PublishReceiverAndSenderKeysAsync();
         var before = await ScenarioCluster.EventuallyAsync(() => Cluster.GetAppAsync("sender"), a => a.Status?.Instances.Count == 1, "sender instance");
         await NodeAsync("node-1", i => i.Peers.SingleOrDefault()?.Endpoint == "10.0.0.2:51820", "receiver peering with sender on node-2");
 
@@ -87,11 +76,11 @@ public sealed class MeshScenarioTests : IAsyncLifetime
         await Cluster.CreatePodAsync("sender-0", "sender", "node-1");
         await ScenarioCluster.EventuallyAsync(() => Cluster.GetIsolatedNodeAsync("node-1"), n => n.Spec.Interfaces.Count == 2, "sender-0 planned on node-1");
         await Cluster.AgentReportsAsync("node-1",
-            new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = Key(1), Ready = true },
-            new NodeInterfaceStatus { App = TestCache.Ref("sender"), Instance = "sender-0", PublicKey = Key(3), Ready = true });
+            new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = ScenarioCluster.TestKey(1), Ready = true },
+            new NodeInterfaceStatus { App = TestCache.Ref("sender"), Instance = "sender-0", PublicKey = ScenarioCluster.TestKey(3), Ready = true });
 
         var node1 = await ScenarioCluster.EventuallyAsync(() => Cluster.GetIsolatedNodeAsync("node-1"),
-            n => n.Spec.Interfaces.Single(i => i.Instance == "receiver-0").Peers.SingleOrDefault()?.PublicKey == Key(3), "receiver peering with the moved sender");
+            n => n.Spec.Interfaces.Single(i => i.Instance == "receiver-0").Peers.SingleOrDefault()?.PublicKey == ScenarioCluster.TestKey(3), "receiver peering with the moved sender");
         var after = await ScenarioCluster.EventuallyAsync(() => Cluster.GetAppAsync("sender"), a => a.Status?.Instances.SingleOrDefault()?.Node == "node-1", "sender status on node-1");
 
         Assert.Equal(before.Status!.Instances[0].Address, after.Status!.Instances[0].Address);
@@ -104,7 +93,7 @@ public sealed class MeshScenarioTests : IAsyncLifetime
     [Fact]
     public async Task OperatorRestarted_RenumbersNothing()
     {
-        await PublishKeysAsync();
+        await Cluster.PublishReceiverAndSenderKeysAsync();
         await NodeAsync("node-1", i => i.Peers.Count == 1, "mesh converged");
         var receiverBefore = (await Cluster.GetAppAsync("receiver"))!.Status!;
         var specBefore = KubernetesJson.Serialize((await Cluster.GetIsolatedNodeAsync("node-1"))!.Spec);

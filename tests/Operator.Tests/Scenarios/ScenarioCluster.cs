@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WgIsolate.Core.Api;
 using WgIsolate.KubeApiDouble;
 using WgIsolate.Operator.Controllers;
+using WgIsolate.Operator.Tests.Controllers;
 using WgIsolate.Operator.Tests.Hosting;
 
 namespace WgIsolate.Operator.Tests.Scenarios;
@@ -187,6 +188,20 @@ internal sealed class ScenarioCluster : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>After <see cref="CreateReceiverAndSenderAsync"/>: once both pods are planned, their agents publish the
+    /// keys <see cref="TestKey"/>(1) for receiver-0 and (2) for sender-0.</summary>
+    public async Task<(string Receiver, string Sender)> PublishReceiverAndSenderKeysAsync()
+    {
+        await EventuallyAsync(() => GetIsolatedNodeAsync("node-1"), n => n.Spec.Interfaces.Count == 1, "receiver-0 planned on node-1");
+        await EventuallyAsync(() => GetIsolatedNodeAsync("node-2"), n => n.Spec.Interfaces.Count == 1, "sender-0 planned on node-2");
+        await AgentReportsAsync("node-1", new NodeInterfaceStatus { App = TestCache.Ref("receiver"), Instance = "receiver-0", PublicKey = TestKey(1), Ready = true });
+        await AgentReportsAsync("node-2", new NodeInterfaceStatus { App = TestCache.Ref("sender"), Instance = "sender-0", PublicKey = TestKey(2), Ready = true });
+        return (TestKey(1), TestKey(2));
+    }
+
+    /// <summary>A well-formed WireGuard public key: 32 bytes of <paramref name="b"/>, base64.</summary>
+    public static string TestKey(byte b) => Convert.ToBase64String(Enumerable.Repeat(b, 32).ToArray());
 
     public async Task<IReadOnlyList<Corev1Event>> EventsAsync() =>
         [.. (await Client.CoreV1.ListNamespacedEventAsync(Namespace)).Items];
