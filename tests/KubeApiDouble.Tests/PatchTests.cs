@@ -62,9 +62,11 @@ public sealed class PatchTests
         var final = await client.GetWidgetAsync("w");
         var labels = final["metadata"]!["labels"]!.AsObject().Select(l => l.Key).Where(k => k.StartsWith("writer-", StringComparison.Ordinal));
         Assert.Equal(writers, labels.Count());
-        var versions = results.Select(r => long.Parse((string)r["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var versions = results.Select(ResourceVersion).ToHashSet();
         Assert.Equal(writers, versions.Count);
-        Assert.Equal(long.Parse((string)created["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture) + writers, versions.Max());
+        Assert.Equal(ResourceVersion(created) + writers, versions.Max());
+
+        static long ResourceVersion(JsonNode obj) => long.Parse((string)obj["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

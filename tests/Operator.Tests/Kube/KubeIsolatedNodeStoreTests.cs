@@ -23,11 +23,7 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
     private Task<V1Alpha1IsolatedNode> ReadAsync() =>
         _client!.CustomObjects.GetClusterCustomObjectAsync<V1Alpha1IsolatedNode>(ApiGroup.Group, ApiGroup.Version, V1Alpha1IsolatedNode.KubePluralName, "node-1");
 
-    private static IsolatedNodeSpec Spec(int port) => new()
-    {
-        ClusterPrefix = "fd00::/48",
-        Interfaces = [new NodeInterfaceSpec { App = new AppReference { Namespace = "demo", Name = "receiver" }, Instance = "receiver-0", ListenPort = port }],
-    };
+    private static IsolatedNodeSpec Spec(int port) => new() { ClusterPrefix = "fd00::/48", Interfaces = [Interface("receiver-0", port)] };
 
     [Fact]
     public async Task SpecCreatedThenPatchedWhole_WithoutReads_AgentStatusKept()
@@ -35,10 +31,7 @@ public sealed class KubeIsolatedNodeStoreTests : IAsyncLifetime
         var store = new KubeIsolatedNodeStore(new KubeHttp(_client!));
 
         await store.SetSpecAsync("node-1", Spec(51820), basis: null, exists: false, CancellationToken.None);
-        var reported = await ReadAsync();
-        reported.Status = new IsolatedNodeStatus { Interfaces = [new NodeInterfaceStatus { App = reported.Spec.Interfaces[0].App, Instance = "receiver-0", PublicKey = "K=" }] };
-        await _client!.CustomObjects.ReplaceClusterCustomObjectStatusAsync<V1Alpha1IsolatedNode>(reported, ApiGroup.Group, ApiGroup.Version,
-            V1Alpha1IsolatedNode.KubePluralName, "node-1");
+        await ReportStatusAsync();
         Api.Requests.Clear();
         await store.SetSpecAsync("node-1", Spec(51821), basis: null, exists: true, CancellationToken.None);
         await store.SetSpecAsync("node-1", new IsolatedNodeSpec { ClusterPrefix = "fd00::/48" }, basis: null, exists: true, CancellationToken.None);

@@ -1,4 +1,6 @@
 using k8s;
+using k8s.Models;
+
 namespace WgIsolate.Operator.Tests.Scenarios;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class AllocationFaultTests : IAsyncLifetime
         // Something no informer watches is written first, so every informer is behind the compaction point. Without
         // it, one that had just received a bookmark of the latest resourceVersion would resume without a 410, as
         // it may from a real apiserver too, and never list.
-        await Cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new k8s.Models.V1ConfigMap { Metadata = new() { Name = "unwatched" } }, "default");
+        await Cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "unwatched" } }, "default");
 
         Cluster.Api.RestartWithCompactedHistory();
         await Desired.DeletePodAsync("app3", "app3-1");
